@@ -1,0 +1,23 @@
+"""Progress: completion over time against the pace needed to meet every quota by the deadline."""
+
+import streamlit as st
+
+import ui
+from campaign import clock, rankings
+
+t, db = ui.t, ui.db()
+st.header(t("progress.title"))
+day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="progress_day")
+figures = rankings.progress(db, day)
+
+a, b, c, d = st.columns(4)
+a.metric(t("rank.completion"), ui.pct(figures["completion"]))
+b.metric(t("progress.installs"), f"{figures['installs']:,}", help=t("progress.quota_total", total=f"{figures['quota_total']:,}"))
+c.metric(t("progress.needed_per_day"), "—" if figures["needed_per_day"] is None else f"{figures['needed_per_day']:,}",
+         help=t("progress.remaining", remaining=f"{figures['remaining']:,}", days=figures["days_left"]))
+d.metric(t("progress.staff_at_quota"), f"{figures['staff_at_quota']:,} / {figures['staff']:,}")
+
+series = figures["series"].set_index("day")[["cumulative", "pace"]]
+series.columns = [t("progress.cumulative"), t("progress.pace")]
+st.line_chart(series, y_label=t("progress.installs"), x_label=t("field.date"))
+st.caption(t("progress.help"))

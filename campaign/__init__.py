@@ -1,0 +1,1 @@
+"""Anti-Fraud App Campaign Tracker core: rules, storage and reports (no UI)."""

@@ -1,0 +1,75 @@
+"""Opening the database: path, pragmas, migrations, write transactions."""
+
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = ROOT / "data" / "campaign.db"
+
+
+def db_path() -> Path:
+    """The database file: $CAMPAIGN_DB, else data/campaign.db."""
+    return Path(os.environ.get("CAMPAIGN_DB") or DEFAULT_PATH)
+
+
+def migration_sets():
+    """Every feature's migration set, in the order they apply."""
+    from campaign import schema
+
+    return schema.ALL
+
+
+def connect(path=None, *, migrate_schema=True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database and bring its schema up to date."""
+    path = ":memory:" if path == ":memory:" else Path(path or db_path())
+    if path != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA foreign_keys=ON")
+    db = sqlite_utils.Database(conn)
+    if migrate_schema:
+        migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply pending migrations of every set (each once, in its own transaction)."""
+    for migrations in migration_sets():
+        if migrations.pending(db):
+            migrations.apply(db)
+
+
+@contextmanager
+def write(db: sqlite_utils.Database, retries: int = 5):
+    """A short write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+    Read-then-write under a deferred BEGIN fails with "database is locked" under load,
+    because the busy timeout does not cover upgrading a read snapshot to a write.
+    """
+    conn = db.conn
+    if conn.in_transaction:  # nested: the outer transaction owns commit/rollback
+        yield db
+        return
+    for attempt in range(retries):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == retries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

@@ -1,0 +1,161 @@
+"""Install reports: entry, correction by superseding, the day lock and the entry sheet."""
+
+import datetime as dt
+
+import pandas as pd
+
+from campaign import access, audit, clock, settings, units
+from campaign.db import write
+from campaign.errors import DayLocked, RowError, RowsRejected
+
+
+def day_state(conf: dict, actor, day: dt.date, now: dt.datetime) -> str:
+    """'open', or why entries for `day` are refused: 'future', 'before_start', 'locked'."""
+    if day > now.date():
+        return "future"
+    if day < clock.as_date(conf["start_date"]):
+        return "before_start"
+    if actor.role == access.ADMIN:
+        return "open"
+    cutoff = dt.time.fromisoformat(conf["entry_cutoff"])
+    closes = dt.datetime.combine(day + dt.timedelta(days=1), cutoff, tzinfo=now.tzinfo)
+    return "open" if now < closes else "locked"
+
+
+def check_value(value, max_daily: int):
+    """(installs, None) for a valid count, else (None, reason code)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return None, "row.empty_count"
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return None, "row.not_integer"
+    if number != int(number):
+        return None, "row.not_integer"
+    number = int(number)
+    if number < 0:
+        return None, "row.negative"
+    if number > max_daily:
+        return None, "row.above_max"
+    return number, None
+
+
+def current_values(db, pairs) -> dict[tuple[int, str], tuple[int, int]]:
+    """(staff_id, day) -> (report id, installs) for the current report of each pair."""
+    found = {}
+    pairs = list(pairs)
+    for start in range(0, len(pairs), 400):
+        chunk = pairs[start : start + 400]
+        clause = " OR ".join(["(staff_id = ? AND day = ?)"] * len(chunk))
+        params = [v for pair in chunk for v in pair]
+        for rid, sid, day, installs in db.execute(
+            f"SELECT id, staff_id, day, installs FROM install_reports WHERE superseded_by IS NULL AND ({clause})",
+            params,
+        ):
+            found[(sid, day)] = (rid, installs)
+    return found
+
+
+def apply_reports(db, actor, rows, *, source: str) -> dict:
+    """Write (staff_id, day, installs, unit_id) rows; a changed value supersedes the old report.
+
+    Runs inside the caller's transaction. Returns counts of new, corrected and unchanged rows.
+    """
+    rows = list(rows)
+    existing = current_values(db, [(sid, day) for sid, day, _, _ in rows]) if _has_reports(db) else {}
+    now = clock.stamp()
+    fresh, corrections, audit_rows = [], [], []
+    for sid, day, installs, uid in rows:
+        old = existing.get((sid, day))
+        if old is None:
+            fresh.append((sid, day, installs, actor.name, now, source))
+            if source == "entry":
+                audit_rows.append((f"{sid}/{day}", uid, None, installs))
+        elif old[1] != installs:
+            corrections.append((old[0], sid, day, installs))
+            audit_rows.append((f"{sid}/{day}", uid, old[1], installs))
+    db.conn.executemany(
+        "INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source) VALUES (?, ?, ?, ?, ?, ?)",
+        fresh,
+    )
+    for old_id, sid, day, installs in corrections:
+        # Mark the old report first (pointing at itself) so the one-current-report index allows the new one.
+        db.execute("UPDATE install_reports SET superseded_by = id WHERE id = ?", [old_id])
+        new_id = db.execute(
+            "INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source, supersedes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [sid, day, installs, actor.name, now, source, old_id],
+        ).lastrowid
+        db.execute("UPDATE install_reports SET superseded_by = ? WHERE id = ?", [new_id, old_id])
+    audit.record_many(db, actor, "enter", "install_report", audit_rows)
+    return {"new": len(fresh), "corrected": len(corrections), "unchanged": len(rows) - len(fresh) - len(corrections)}
+
+
+def _has_reports(db) -> bool:
+    return db.execute("SELECT 1 FROM install_reports LIMIT 1").fetchone() is not None
+
+
+def save_entries(db, actor, unit_id: int, day, values: dict, *, now=None) -> dict:
+    """Save one unit's counts for one day from the entry screen: {staff_id: installs}.
+
+    Every value is checked first; one bad value rejects the whole save (nothing written).
+    """
+    day = clock.as_date(day)
+    now = now or clock.now()
+    access.require_write(db, actor, [unit_id])
+    conf = settings.get_all(db)
+    state = day_state(conf, actor, day, now)
+    if state != "open":
+        raise DayLocked(f"error.day_{state}", day=day.isoformat())
+    staff_ids = {sid for (sid,) in db.execute("SELECT id FROM staff WHERE unit_id = ? AND active = 1", [unit_id])}
+    errors, rows = [], []
+    for position, (sid, value) in enumerate(values.items(), start=1):
+        if int(sid) not in staff_ids:
+            errors.append(RowError(position, "staff", "row.unknown_person", value=sid))
+            continue
+        number, reason = check_value(value, conf["max_daily_installs"])
+        if reason:
+            errors.append(RowError(position, "installs", reason, value=value, max=conf["max_daily_installs"]))
+        else:
+            rows.append((int(sid), day.isoformat(), number, unit_id))
+    if errors:
+        raise RowsRejected(errors)
+    with write(db):
+        return apply_reports(db, actor, rows, source="entry")
+
+
+def entry_sheet(db, actor, unit_id: int, day) -> pd.DataFrame:
+    """The entry grid: each active person of the unit with the day's count, running total and quota."""
+    from campaign import staff as staff_mod
+
+    day = clock.as_date(day).isoformat()
+    people = staff_mod.list_staff(db, actor, unit_id)
+    conf = settings.get_all(db)
+    unit_quota = units.effective_quotas(db, conf["default_quota"])[unit_id]
+    figures = pd.read_sql_query(
+        """SELECT staff_id AS id,
+                  SUM(CASE WHEN day = ? THEN installs END) AS today,
+                  SUM(installs) AS total
+           FROM install_reports r JOIN staff s ON s.id = r.staff_id
+           WHERE s.unit_id = ? AND r.superseded_by IS NULL AND r.day <= ? AND r.day >= ?
+           GROUP BY staff_id""",
+        db.conn,
+        params=[day, unit_id, day, conf["start_date"]],
+    )
+    sheet = people.merge(figures, on="id", how="left")
+    sheet["quota"] = sheet["quota"].fillna(unit_quota).astype(int)
+    sheet["total"] = sheet["total"].fillna(0).astype(int)
+    sheet["today"] = sheet["today"].astype("Int64")
+    sheet["progress"] = (sheet["total"] / sheet["quota"]).clip(upper=1.0)
+    return sheet[["id", "name", "phone", "today", "total", "quota", "progress"]]
+
+
+def history(db, staff_id: int) -> pd.DataFrame:
+    """Every report of one person, superseded ones included, newest first."""
+    return pd.read_sql_query(
+        "SELECT id, day, installs, entered_by, entered_at, source, supersedes, superseded_by"
+        " FROM install_reports WHERE staff_id = ? ORDER BY day DESC, id DESC",
+        db.conn,
+        params=[staff_id],
+    )

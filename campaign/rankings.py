@@ -1,0 +1,139 @@
+"""Quota completion and rankings of units and staff, and the campaign's progress over time."""
+
+import datetime as dt
+
+import pandas as pd
+
+from campaign import access, clock, quota, settings, units
+
+RANKED_TYPES = ("township", "community", "department")
+
+
+def per_staff(db, day, conf=None) -> pd.DataFrame:
+    """Each active person with their quota, installs through `day`, through the day before, and whether reported on `day`."""
+    conf = conf or settings.get_all(db)
+    day = clock.as_date(day)
+    frame = pd.read_sql_query(
+        """SELECT s.id AS staff_id, s.unit_id, s.name, s.quota AS own_quota,
+                  COALESCE(SUM(CASE WHEN r.day <= :day THEN r.installs END), 0) AS installs,
+                  COALESCE(SUM(CASE WHEN r.day <= :prev THEN r.installs END), 0) AS installs_prev,
+                  COUNT(CASE WHEN r.day = :day THEN 1 END) AS reported
+           FROM staff s
+           LEFT JOIN install_reports r
+             ON r.staff_id = s.id AND r.superseded_by IS NULL AND r.day >= :start AND r.day <= :day
+           WHERE s.active = 1
+           GROUP BY s.id""",
+        db.conn,
+        params={"day": day.isoformat(), "prev": (day - dt.timedelta(days=1)).isoformat(), "start": conf["start_date"]},
+    )
+    unit_quota = units.effective_quotas(db, conf["default_quota"])
+    frame["quota"] = frame["own_quota"].fillna(frame["unit_id"].map(unit_quota)).astype(int)
+    return frame.drop(columns="own_quota")
+
+
+def _rank(staff: pd.DataFrame, column: str, unit_info: pd.DataFrame) -> pd.DataFrame:
+    table = quota.unit_completion(staff.assign(installs=staff[column]))
+    table = table.merge(unit_info, on="unit_id")
+    table["rank"] = quota.rank_within(table, "completion")
+    return table
+
+
+def unit_info(db) -> pd.DataFrame:
+    rows = [(u.id, u.code, u.name, u.type, u.group) for u in units.list_units(db, types=RANKED_TYPES)]
+    return pd.DataFrame(rows, columns=["unit_id", "code", "unit", "type", "group"])
+
+
+def unit_ranking(db, day=None) -> pd.DataFrame:
+    """Units ranked by quota completion within their group, with the change since the day before."""
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    staff = per_staff(db, day, conf)
+    info = unit_info(db)
+    today = _rank(staff, "installs", info)
+    before = _rank(staff, "installs_prev", info)[["unit_id", "completion", "rank", "installs"]]
+    before.columns = ["unit_id", "completion_prev", "rank_prev", "installs_prev"]
+    reported = staff.groupby("unit_id")["reported"].sum().rename("reports_today")
+    table = today.merge(before, on="unit_id").merge(reported, on="unit_id")
+    table["change"] = table["completion"] - table["completion_prev"]
+    table["installs_today"] = table["installs"] - table["installs_prev"]
+    table["rank_change"] = table["rank_prev"] - table["rank"]
+    table["no_report"] = table["reports_today"] == 0
+    table = table.sort_values(["group", "rank", "installs", "code"], ascending=[False, True, False, True])
+    columns = ["unit_id", "code", "unit", "type", "group", "rank", "staff", "quota_total", "installs",
+               "completion", "at_quota", "installs_today", "change", "rank_change", "no_report"]
+    return table[columns].reset_index(drop=True)
+
+
+def staff_ranking(db, actor, unit_id: int, day=None) -> pd.DataFrame:
+    """One unit's people ranked by installs against their quota (refused outside the actor's scope)."""
+    access.require_details(db, actor, unit_id)
+    day = clock.as_date(day or clock.today())
+    staff = per_staff(db, day)
+    staff = staff[staff["unit_id"] == unit_id].copy()
+    staff["completion"] = (staff["installs"] / staff["quota"]).clip(upper=1.0)
+    staff["rank"] = quota.competition_rank(list(staff["installs"]))
+    staff["installs_today"] = staff["installs"] - staff["installs_prev"]
+    staff = staff.sort_values(["rank", "name"])
+    return staff[["rank", "staff_id", "name", "installs", "quota", "completion", "installs_today"]].reset_index(drop=True)
+
+
+def laggards(db, day=None) -> pd.DataFrame:
+    """Units in the bottom N of their group on each of the last D days (the bulletin's 约谈 list)."""
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    n, days = conf["laggard_bottom"], conf["laggard_days"]
+    info = unit_info(db)
+    bottoms = []
+    for back in range(days - 1, -1, -1):
+        staff = per_staff(db, day - dt.timedelta(days=back), conf)
+        bottoms.append(quota.bottom(_rank(staff, "installs", info), n))
+    hit = quota.laggards(bottoms, days)
+    table = unit_ranking(db, day)
+    return table[table["unit_id"].isin(hit)].reset_index(drop=True)
+
+
+def progress(db, day=None) -> dict:
+    """Campaign completion day by day against the straight pace to the deadline."""
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    start, deadline = clock.as_date(conf["start_date"]), clock.as_date(conf["deadline"])
+    staff = per_staff(db, day, conf)
+    quota_total = int(staff["quota"].sum())
+    daily = pd.read_sql_query(
+        """SELECT r.day, SUM(r.installs) AS installs FROM install_reports r JOIN staff s ON s.id = r.staff_id
+           WHERE s.active = 1 AND r.superseded_by IS NULL AND r.day >= ? AND r.day <= ? GROUP BY r.day""",
+        db.conn,
+        params=[start.isoformat(), day.isoformat()],
+    )
+    days = pd.date_range(start, max(day, start), freq="D")
+    series = pd.DataFrame({"day": days.date})
+    series = series.merge(daily.assign(day=pd.to_datetime(daily["day"]).dt.date), on="day", how="left").fillna(0)
+    series["installs"] = series["installs"].astype(int)
+    series["cumulative"] = series["installs"].cumsum()
+    span = max((deadline - start).days + 1, 1)
+    series["pace"] = [round(quota_total * min((d - start).days + 1, span) / span) for d in series["day"]]
+    credited = int(staff[["installs", "quota"]].min(axis=1).sum())
+    remaining = int((staff["quota"] - staff["installs"]).clip(lower=0).sum())
+    return {
+        "series": series,
+        "quota_total": quota_total,
+        "installs": int(staff["installs"].sum()),
+        "completion": credited / quota_total if quota_total else None,
+        "remaining": remaining,
+        "needed_per_day": quota.needed_per_day(remaining, day, deadline),
+        "days_left": max((deadline - day).days + 1, 0),
+        "staff_at_quota": int((staff["installs"] >= staff["quota"]).sum()),
+        "staff": len(staff),
+    }
+
+
+def group_summary(table: pd.DataFrame, group: str) -> dict:
+    """A group's units, credited completion and units without a report, from a unit_ranking table."""
+    part = table[table["group"] == group]
+    quota_total = part["quota_total"].sum()
+    credited = (part["completion"] * part["quota_total"]).sum()
+    return {
+        "units": len(part),
+        "completion": float(credited / quota_total) if quota_total else None,
+        "no_report": int(part["no_report"].sum()),
+    }

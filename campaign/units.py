@@ -1,0 +1,129 @@
+"""Org units: one tree (county > townships, departments > schools, grids, windows…)."""
+
+from dataclasses import dataclass
+
+from campaign.errors import NotFound
+
+# type code -> accepted spellings in files (Chinese and English)
+TYPES = {
+    "county": ("县", "县区", "county"),
+    "township": ("乡镇", "镇", "乡", "township", "town"),
+    "community": ("社区管委会", "社区", "community"),
+    "department": ("县直单位", "县直部门", "部门", "department", "dept"),
+}
+# Rankings compare units only within a group.
+GROUP_OF = {"township": "township", "community": "township", "department": "department"}
+
+
+def group_of(unit_type: str) -> str:
+    return GROUP_OF.get(unit_type, unit_type)
+
+
+def parse_type(text) -> str | None:
+    """A unit type code from its Chinese or English spelling, or None."""
+    value = str(text).strip().lower()
+    for code, spellings in TYPES.items():
+        if value in spellings:
+            return code
+    return None
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    code: str
+    name: str
+    type: str
+    parent_id: int | None
+    quota: int | None
+    active: bool
+
+    @property
+    def group(self):
+        return group_of(self.type)
+
+
+def _unit(row) -> Unit:
+    return Unit(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
+
+
+_COLUMNS = "id, code, name, type, parent_id, quota, active"
+
+
+def get_unit(db, unit_id: int) -> Unit:
+    row = db.execute(f"SELECT {_COLUMNS} FROM units WHERE id = ?", [unit_id]).fetchone()
+    if row is None:
+        raise NotFound("error.unit_not_found", unit=unit_id)
+    return _unit(row)
+
+
+def list_units(db, *, types=None, active_only=True) -> list[Unit]:
+    """Units ordered by code, optionally of some types."""
+    sql = f"SELECT {_COLUMNS} FROM units WHERE 1=1"
+    params = []
+    if active_only:
+        sql += " AND active = 1"
+    if types:
+        sql += f" AND type IN ({','.join('?' * len(types))})"
+        params += list(types)
+    return [_unit(row) for row in db.execute(sql + " ORDER BY code", params)]
+
+
+def descendants(db, unit_ids) -> set[int]:
+    """The given units and every unit below them."""
+    ids = [int(u) for u in unit_ids]
+    if not ids:
+        return set()
+    rows = db.execute(
+        f"""WITH RECURSIVE below(id) AS (
+              SELECT id FROM units WHERE id IN ({','.join('?' * len(ids))})
+              UNION SELECT units.id FROM units JOIN below ON units.parent_id = below.id)
+            SELECT id FROM below""",
+        ids,
+    )
+    return {row[0] for row in rows}
+
+
+def lookup(db) -> dict[str, int]:
+    """Unit id by code and by name (a name shared by two units is left out: ambiguous)."""
+    by_code, by_name, seen = {}, {}, set()
+    for uid, code, name in db.execute("SELECT id, code, name FROM units"):
+        by_code[code] = uid
+        if name in seen:
+            by_name.pop(name, None)
+        else:
+            by_name[name] = uid
+            seen.add(name)
+    return {**by_name, **by_code}
+
+
+def effective_quotas(db, default_quota: int) -> dict[int, int]:
+    """Per unit, its own quota override, else the nearest ancestor's, else the campaign default."""
+    rows = db.execute("SELECT id, parent_id, quota FROM units").fetchall()
+    parent = {uid: pid for uid, pid, _ in rows}
+    own = {uid: q for uid, _, q in rows}
+    result = {}
+
+    def resolve(uid, depth=0):
+        if uid in result:
+            return result[uid]
+        if own.get(uid) is not None:
+            value = own[uid]
+        elif parent.get(uid) is not None and depth < 50:
+            value = resolve(parent[uid], depth + 1)
+        else:
+            value = default_quota
+        result[uid] = value
+        return value
+
+    for uid in parent:
+        resolve(uid)
+    return result
+
+
+def writable_units(db, actor, *, types=None) -> list[Unit]:
+    """Units (optionally of some types) the actor may enter data for, ordered by code."""
+    from campaign import access
+
+    allowed = access.scope_units(db, actor)
+    return [u for u in list_units(db, types=types) if allowed is None or u.id in allowed]
