@@ -19,8 +19,7 @@ with st.sidebar:
     names = [a["username"] for a in accounts if a["active"]]
     if st.session_state.get("user") not in names:
         st.session_state["user"] = "admin" if "admin" in names else names[0]
-    st.selectbox(ui.t("nav.user"), names, key="user",
-                 format_func=lambda n: next(f"{a['display_name']} ({ui.t('role.' + a['role'])})" for a in accounts if a["username"] == n))
+    st.selectbox(ui.t("nav.user"), names, key="user")
 
 role = ui.actor().role
 pages = [st.Page(p.path, title=ui.t(f"nav.{p.key}"), icon=p.icon, url_path=p.key, default=i == 0)

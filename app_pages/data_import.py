@@ -10,9 +10,9 @@ from campaign.tables import Upload
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("import.title"))
 
-kinds = [k for k, spec in importing.KINDS.items() if me.is_admin or not spec.admin_only]
+kinds = [k for k, spec in importing.kinds().items() if me.is_admin or not spec.admin_only]
 kind = st.selectbox(t("import.kind"), kinds, format_func=lambda k: t(f"import.kind.{k}"), key="import_kind")
-spec = importing.KINDS[kind]
+spec = importing.kinds()[kind]
 st.caption(t("import.columns", columns=", ".join(f"{t('field.' + c)} ({'/'.join(a[:2])})" for c, a in spec.columns.items())))
 left, right = st.columns(2)
 left.download_button(t("import.template_zh"), importing.template(kind, "zh"), f"{kind}_模板.csv", "text/csv", key="import_tpl_zh")

@@ -69,7 +69,7 @@ def _import_command(kind: str):
     return command
 
 
-for _kind in ("units", "staff", "installs"):
+for _kind in importing.kinds():
     _import_command(_kind)
 
 

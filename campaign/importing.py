@@ -54,13 +54,13 @@ def validate_units(db, actor, frame, conf):
     for row in frame.itertuples(index=False):
         r = row.line
         if not row.code:
-            errors.append(RowError(r, "code", "row.missing", column="code"))
+            errors.append(RowError(r, "code", "row.missing"))
         elif row.code in file_codes:
             errors.append(RowError(r, "code", "row.duplicate_code", value=row.code, first=file_codes[row.code]))
         else:
             file_codes[row.code] = r
         if not row.name:
-            errors.append(RowError(r, "name", "row.missing", column="name"))
+            errors.append(RowError(r, "name", "row.missing"))
         unit_type = units.parse_type(row.type)
         if unit_type is None:
             errors.append(RowError(r, "type", "row.unknown_type", value=row.type))
@@ -123,7 +123,7 @@ def validate_staff(db, actor, frame, conf):
         elif (problem := _scope_error(db, actor, uid, r, row.unit)) is not None:
             errors.append(problem)
         if not row.name:
-            errors.append(RowError(r, "name", "row.missing", column="name"))
+            errors.append(RowError(r, "name", "row.missing"))
         phone = re.sub(r"[\s-]", "", row.phone)
         if phone and not PHONE.match(phone):
             errors.append(RowError(r, "phone", "row.bad_phone", value=row.phone))
@@ -228,7 +228,7 @@ def apply_installs(db, actor, plan):
     return installs.apply_reports(db, actor, plan, source="import")
 
 
-KINDS = {
+CORE_KINDS = {
     "units": ImportKind(
         columns={"code": ("编码", "单位编码", "代码"), "name": ("名称", "单位名称", "单位"), "type": ("类型", "单位类型"),
                  "parent": ("上级", "上级单位"), "quota": ("任务数", "指标", "定额")},
@@ -253,12 +253,26 @@ KINDS = {
 }
 
 
+# Feature modules that define IMPORT_KINDS = {name: ImportKind(...)} of their own.
+FEATURE_MODULES: tuple[str, ...] = ()
+
+
+def kinds() -> dict[str, ImportKind]:
+    """Every import kind: the core ones and each feature module's."""
+    import importlib
+
+    merged = dict(CORE_KINDS)
+    for name in FEATURE_MODULES:
+        merged.update(importlib.import_module(name).IMPORT_KINDS)
+    return merged
+
+
 def run_import(db, actor, kind: str, upload: Upload, *, dry_run=False) -> ImportResult:
     """Check a file and, when every row is clean and not dry_run, write it in one transaction.
 
     Raises FileRejected (unreadable file) or RowsRejected (every bad row); then nothing is written.
     """
-    spec = KINDS[kind]
+    spec = kinds()[kind]
     if spec.admin_only:
         access.require_admin(actor)
     elif actor.role not in (access.ADMIN, *access.SCOPED):
@@ -287,5 +301,5 @@ def template(kind: str, lang: str = "zh") -> bytes:
     """A CSV template for one import kind, with an example row."""
     from campaign.tables import template_csv
 
-    spec = KINDS[kind]
+    spec = kinds()[kind]
     return template_csv(spec.columns, spec.example, lang)

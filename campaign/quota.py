@@ -52,14 +52,17 @@ def laggards(bottom_sets: list[set], days: int) -> set:
 
 
 def bottom(frame: pd.DataFrame, n: int) -> set:
-    """Units whose rank is among the worst n of their group (ties at the edge included)."""
+    """Units among the worst n of their group, ties at the edge included; a unit at 100% never is.
+
+    A group no larger than n has no meaningful bottom n.
+    """
     result = set()
     for _, part in frame.groupby("group", sort=False):
-        ranks = sorted(part["rank"], reverse=True)
         if len(part) <= n:
-            continue  # a group no larger than n has no meaningful bottom n
-        threshold = ranks[n - 1]
-        result |= set(part.loc[part["rank"] >= threshold, "unit_id"])
+            continue
+        threshold = sorted(part["rank"], reverse=True)[n - 1]
+        hit = (part["rank"] >= threshold) & (part["completion"] < 1)
+        result |= set(part.loc[hit, "unit_id"])
     return result
 
 
