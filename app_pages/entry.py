@@ -8,6 +8,7 @@ from campaign.errors import CampaignError
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("entry.title"))
+st.caption(t("entry.help"))
 
 choices = units.writable_units(db, me, types=("township", "community", "department"))
 if not choices:

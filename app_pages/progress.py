@@ -1,5 +1,6 @@
 """Progress: completion over time against the pace needed to meet every quota by the deadline."""
 
+import altair as alt
 import streamlit as st
 
 import ui
@@ -17,7 +18,14 @@ c.metric(t("progress.needed_per_day"), "—" if figures["needed_per_day"] is Non
          help=t("progress.remaining", remaining=f"{figures['remaining']:,}", days=figures["days_left"]))
 d.metric(t("progress.staff_at_quota"), f"{figures['staff_at_quota']:,} / {figures['staff']:,}")
 
-series = figures["series"].set_index("day")[["cumulative", "pace"]]
-series.columns = [t("progress.cumulative"), t("progress.pace")]
-st.line_chart(series, y_label=t("progress.installs"), x_label=t("field.date"))
+series = figures["series"]
+lines = series.melt(id_vars="day", value_vars=["credited", "pace"], var_name="line", value_name="value")
+lines["line"] = lines["line"].map({"credited": t("progress.credited"), "pace": t("progress.pace")})
+chart = alt.Chart(lines).mark_line().encode(
+    x=alt.X("day:T", title=t("field.date"), axis=alt.Axis(format="%m-%d")),
+    y=alt.Y("value:Q", title=t("progress.credited")),
+    color=alt.Color("line:N", title=None, legend=alt.Legend(orient="bottom")),
+    strokeDash=alt.StrokeDash("line:N", legend=None),
+)
+st.altair_chart(chart, width="stretch")
 st.caption(t("progress.help"))

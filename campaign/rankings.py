@@ -93,23 +93,31 @@ def laggards(db, day=None) -> pd.DataFrame:
 
 
 def progress(db, day=None) -> dict:
-    """Campaign completion day by day against the straight pace to the deadline."""
+    """Campaign completion day by day (installs, and installs credited up to each quota) against
+    the straight pace that meets every quota by the deadline."""
     day = clock.as_date(day or clock.today())
     conf = settings.get_all(db)
     start, deadline = clock.as_date(conf["start_date"]), clock.as_date(conf["deadline"])
     staff = per_staff(db, day, conf)
     quota_total = int(staff["quota"].sum())
-    daily = pd.read_sql_query(
-        """SELECT r.day, SUM(r.installs) AS installs FROM install_reports r JOIN staff s ON s.id = r.staff_id
-           WHERE s.active = 1 AND r.superseded_by IS NULL AND r.day >= ? AND r.day <= ? GROUP BY r.day""",
+    reports = pd.read_sql_query(
+        """SELECT r.staff_id, r.day, r.installs FROM install_reports r JOIN staff s ON s.id = r.staff_id
+           WHERE s.active = 1 AND r.superseded_by IS NULL AND r.day >= ? AND r.day <= ? ORDER BY r.staff_id, r.day""",
         db.conn,
         params=[start.isoformat(), day.isoformat()],
     )
+    # Credited installs per day: each person's running total counts only up to their quota.
+    reports["quota"] = reports["staff_id"].map(staff.set_index("staff_id")["quota"])
+    running = reports.groupby("staff_id")["installs"].cumsum()
+    credited_running = running.clip(upper=reports["quota"])
+    reports["credited"] = credited_running - credited_running.groupby(reports["staff_id"]).shift(fill_value=0)
+    daily = reports.groupby("day")[["installs", "credited"]].sum().reset_index()
     days = pd.date_range(start, max(day, start), freq="D")
     series = pd.DataFrame({"day": days.date})
     series = series.merge(daily.assign(day=pd.to_datetime(daily["day"]).dt.date), on="day", how="left").fillna(0)
     series["installs"] = series["installs"].astype(int)
     series["cumulative"] = series["installs"].cumsum()
+    series["credited"] = series["credited"].astype(int).cumsum()
     span = max((deadline - start).days + 1, 1)
     series["pace"] = [round(quota_total * min((d - start).days + 1, span) / span) for d in series["day"]]
     credited = int(staff[["installs", "quota"]].min(axis=1).sum())

@@ -74,6 +74,7 @@ def test_progress(county):
     assert figures["days_left"] == 24 and figures["needed_per_day"] == 5  # ceil(100 / 24)
     series = figures["series"]
     assert series["cumulative"].tolist() == [0, 0, 0, 0, 0, 50, 80]
+    assert series["credited"].tolist() == [0, 0, 0, 0, 0, 50, 80]
     assert series["pace"].iloc[0] == 6  # 180 over 30 days
 
 
@@ -83,3 +84,10 @@ def test_demo_county_shape(demo_db):
     assert 2500 < table["staff"].sum() < 4000
     assert table["completion"].max() >= 0.99 and table["completion"].min() < 0.4  # far ahead and lagging
     assert table["no_report"].any() and not table["no_report"].all()
+
+
+def test_progress_credits_installs_only_up_to_each_quota(county):
+    load(county, "installs", "unit,name,date,installs\n县三局,钱一,2026-11-26,40")  # quota 30
+    series = rankings.progress(county, "2026-11-26")["series"]
+    assert series["cumulative"].tolist()[-2:] == [50, 105]
+    assert series["credited"].tolist()[-2:] == [50, 95]

@@ -31,6 +31,9 @@ TEXTS = {
     "col.reason": ("原因", "Reason"),
     # entry
     "entry.title": ("安装数录入", "Install entry"),
+    "entry.help": ("在「当日安装数」列填写每人当天动员亲友安装的数量，然后点「保存」。空白表示未报，0 表示已报但无新增。",
+                   "Type each person's installs for the day in the \"Installs this day\" column, then Save. "
+                   "Blank means not reported; 0 means reported, none new."),
     "entry.no_units": ("您没有可录入的单位。", "You have no unit to enter data for."),
     "entry.today": ("当日安装数", "Installs this day"),
     "entry.total": ("累计", "Total"),
@@ -64,10 +67,11 @@ TEXTS = {
     "progress.needed_per_day": ("每日还需安装", "Installs needed per day"),
     "progress.remaining": ("距完成还差 {remaining} 个，剩余 {days} 天", "{remaining} still missing, {days} days left"),
     "progress.staff_at_quota": ("达标人数", "Staff at quota"),
-    "progress.cumulative": ("累计安装", "Cumulative installs"),
+    "progress.credited": ("计入任务的累计安装", "Installs credited to quotas"),
     "progress.pace": ("按期完成所需进度", "Pace to the deadline"),
-    "progress.help": ("虚线为从开始日到截止日匀速完成全部任务所需的累计数。",
-                      "The pace line is the cumulative count needed to meet every quota evenly by the deadline."),
+    "progress.help": ("每人的安装数只计到本人任务数为止。虚线为从开始日到截止日匀速完成全部任务所需的累计数。",
+                      "Each person's installs count only up to their own quota. The dashed line is the running total "
+                      "needed to meet every quota evenly by the deadline."),
     # import
     "import.title": ("数据导入", "Data import"),
     "import.kind": ("导入内容", "What to import"),

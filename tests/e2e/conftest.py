@@ -1,0 +1,99 @@
+"""End-to-end fixtures: the app served by `streamlit run` on 127.0.0.1 over a fresh demo database,
+driven by Debian's Chromium through Playwright (no browser download, no network)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "CAMPAIGN_DB": str(db_path), "CAMPAIGN_TODAY": "2026-11-28"}
+        self.log = open(db_path.parent / "server.log", "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).status == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("the app did not become healthy in 60 s")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_template, tmp_path_factory):
+    """One app server for the e2e session over a copy of the demo county."""
+    folder = tmp_path_factory.mktemp("e2e")
+    shutil.copy(demo_template, folder / "campaign.db")
+    app = Server(folder / "campaign.db")
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=["zh-CN", "en-US"], ids=["zh", "en"])
+def locale(request):
+    return request.param
+
+
+def new_page(browser, locale: str, viewport=DESKTOP):
+    context = browser.new_context(locale=locale, timezone_id="Asia/Shanghai", viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def shot(page, name: str) -> Path:
+    """Save a screenshot of the page as a test artefact (not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
