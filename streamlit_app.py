@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+import ui_auth
 from campaign import access, users
 
 st.set_page_config(page_title="反诈APP推广台账 / Anti-Fraud App Campaign", page_icon="🛡️", layout="wide")
@@ -15,13 +16,23 @@ with st.sidebar:
         st.session_state["lang"] = choice
         st.rerun()
 
-    accounts = users.list_users(ui.db())
-    names = [a["username"] for a in accounts if a["active"]]
-    if st.session_state.get("user") not in names:
-        st.session_state["user"] = "admin" if "admin" in names else names[0]
-    st.selectbox(ui.t("nav.user"), names, key="user")
+    db = ui.db()
+    me = ui_auth.current_actor(db)  # None: not signed in (or the session ended)
+    if me is not None:
+        account = users.get_account(db, me.name)
+        st.caption(ui.t("nav.user"))
+        st.markdown(ui.t("auth.signed_in_as", name=account["display_name"], role=ui.t(f"role.{me.role}")))
+        if st.button(ui.t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
+            ui_auth.sign_out(db)
+            st.rerun()
+    ui_auth.sync_cookie(db)
 
-role = ui.actor().role
-pages = [st.Page(p.path, title=ui.t(f"nav.{p.key}"), icon=p.icon, url_path=p.key, default=i == 0)
-         for i, p in enumerate(access.pages_for(role))]
-st.navigation(pages).run()
+if me is None:  # every address shows the sign-in form, and after signing in the page asked for opens
+    pages = [st.Page("app_pages/sign_in.py", title=ui.t("nav.sign_in"), icon=":material/login:", url_path=key, default=i == 0)
+             for i, key in enumerate(["sign_in", *(p.key for p in access.PAGES)])]
+elif account["must_change"]:  # a temporary password set by an administrator: change it before anything else
+    pages = [st.Page("app_pages/account.py", title=ui.t("nav.account"), icon=":material/key:", url_path="account")]
+else:
+    pages = [st.Page(p.path, title=ui.t(f"nav.{p.key}"), icon=p.icon, url_path=p.key, default=i == 0)
+             for i, p in enumerate(access.pages_for(me.role))]
+st.navigation(pages, position="hidden" if me is None else "sidebar").run()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from campaign import db as database
-from campaign import demo, i18n, users
+from campaign import demo, i18n
 from campaign.errors import CampaignError, RowsRejected
 
 
@@ -34,8 +34,13 @@ def db():
 
 
 def actor():
-    """The signed-in user's Actor."""
-    return users.get_actor(db(), st.session_state["user"])
+    """The signed-in user's Actor (the router shows pages only to a signed-in user)."""
+    import ui_auth
+
+    me = ui_auth.current_actor(db())
+    if me is None:
+        st.stop()
+    return me
 
 
 def show_error(error: CampaignError) -> None:

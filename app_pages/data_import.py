@@ -10,7 +10,7 @@ from campaign.tables import Upload
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("import.title"))
 
-kinds = [k for k, spec in importing.kinds().items() if me.is_admin or not spec.admin_only]
+kinds = [k for k, spec in importing.kinds().items() if (me.is_admin or not spec.admin_only) and me.role in spec.roles]
 kind = st.selectbox(t("import.kind"), kinds, format_func=lambda k: t(f"import.kind.{k}"), key="import_kind")
 spec = importing.kinds()[kind]
 st.caption(t("import.columns", columns=", ".join(f"{t('field.' + c)} ({'/'.join(a[:2])})" for c, a in spec.columns.items())))

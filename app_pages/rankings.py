@@ -3,13 +3,15 @@
 import streamlit as st
 
 import ui
-from campaign import access, clock, rankings
+import ui_city
+from campaign import access, clock, exports, rankings
 from campaign.errors import CampaignError
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("rank.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="rank_day")
-table = rankings.unit_ranking(db, day)
+county = ui_city.county_choice(db, me, "rank_county")  # issue 9: one county at a time at city scale
+table = rankings.unit_ranking(db, day, county)
 
 columns = {
     "rank": st.column_config.NumberColumn(t("rank.rank"), format="%d"),
@@ -34,7 +36,7 @@ for tab, group in zip(tabs, ("township", "department")):
         st.dataframe(part, column_order=list(columns), column_config=columns, hide_index=True,
                      width="stretch", key=f"rank_table_{group}")
 with tabs[2]:
-    lag = rankings.laggards(db, day)
+    lag = rankings.laggards(db, day, county)
     st.caption(t("rank.laggards_help"))
     if lag.empty:
         st.success(t("rank.no_laggards"))
@@ -42,7 +44,7 @@ with tabs[2]:
         st.dataframe(lag, column_order=["unit", "rank", "completion", "installs", "staff"],
                      column_config=columns, hide_index=True, width="stretch", key="rank_laggards")
 
-st.download_button(t("rank.download"), table.to_csv(index=False).encode("utf-8-sig"),
+st.download_button(t("rank.download"), exports.csv_bytes(table, actor=me),
                    file_name=f"rankings-{day.isoformat()}.csv", mime="text/csv", key="rank_download")
 
 st.subheader(t("rank.staff_title"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from campaign import clock, settings
+from campaign import clock, coverage, coverage_store, outreach_figures, settings
 from campaign.errors import CampaignError
 
 t, db, me = ui.t, ui.db(), ui.actor()
@@ -22,6 +22,32 @@ with st.form("settings_form"):
         "laggard_days": st.number_input(t("settings.laggard_days"), 1, 60, current["laggard_days"], key="set_laggard_days"),
         "laggard_bottom": st.number_input(t("settings.laggard_bottom"), 1, 50, current["laggard_bottom"], key="set_laggard_bottom"),
     }
+    st.caption(t("settings.security"))
+    values |= {key: st.number_input(t(f"settings.{key}"), lo, hi, current[key], key=f"set_{key}")
+               for key, lo, hi in (("session_hours", 1, 720), ("lockout_failures", 3, 20), ("lockout_minutes", 1, 1440),
+                                   ("upload_max_mb", 1, 200))}
+    st.caption(t("coverage.targets"))  # city targets, the denominator and the reconciliation margin (issue 5)
+    values |= {key: st.text_input(t(f"coverage.{key}"), coverage.rate_text(current[key]), key=f"set_{key}", help=t("coverage.target_help"))
+               for key in ("target_coverage", "target_coverage_16_60", "reconcile_margin")}
+    values["target_deadline"] = st.date_input(t("coverage.target_deadline"), current["target_deadline"], key="set_target_deadline")
+    if versions := {v.id: f"{v.year} {t('coverage.kind.' + v.kind)} {v.source}" for v in coverage_store.list_versions(db)}:
+        values["coverage_population_version"] = st.selectbox(
+            t("coverage.population_version"), list(versions), list(versions).index(coverage_store.active_version(db, current).id),
+            format_func=versions.get, key="set_population_version")
+    st.caption(t("nav.outreach_overview"))  # outreach channels (issue 3)
+    values["grid_idle_days"] = st.number_input(t("outreach.settings.grid_idle_days"), 1, 90, current["grid_idle_days"], key="set_grid_idle_days")
+    values["school_push"] = st.date_input(t("outreach.settings.school_push"), outreach_figures.push_window(current), key="set_school_push")
+    values["outreach_max_daily"] = st.number_input(t("outreach.settings.max_daily"), 1, 100_000, current["outreach_max_daily"], key="set_outreach_max_daily")
+    st.caption(t("nav.flyers"))  # QR-code flyers (issue 4)
+    values["flyer_qr_target"] = st.text_input(t("settings.flyer_qr_target"), current["flyer_qr_target"],
+                                              help=t("settings.flyer_qr_target_help"), key="set_flyer_qr_target")
+    st.caption(t("nav.supervision"))  # spot checks, letters and the bulletin (issue 7)
+    values["spot_check_min_rate"] = st.text_input(t("settings.spot_check_min_rate"), f"{current['spot_check_min_rate'] * 100:g}%",
+                                                  help=t("settings.spot_check_min_rate_help"), key="set_spot_check_min_rate")
+    values |= {key: st.number_input(t(f"settings.{key}"), 1, hi, current[key], key=f"set_{key}")
+               for key, hi in (("letter_reply_days", 60), ("bulletin_top_n", 20))}
+    values |= {key: st.text_input(t(f"settings.{key}"), current[key] or "", key=f"set_{key}", help=t(f"settings.{key}_help"))
+               for key in ("letterhead", "letter_number_prefix")}
     submitted = st.form_submit_button(t("settings.save"), type="primary")
 if submitted:
     try:

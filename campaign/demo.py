@@ -13,7 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from campaign import access, clock, importing, settings, users
+from campaign.db import write
 from campaign.tables import Upload
+from campaign import coverage_demo  # issue 5: coverage demo
+from campaign import outreach_demo  # issue 3: outreach channels demo
+from campaign import flyers_demo  # issue 4: the flyers' print log
+from campaign import supervision_demo  # issue 7: spot checks, responsibility and reminder letters
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SEED = 20261128
@@ -107,7 +112,11 @@ DEMO_USERS = [
     ("leader", access.LEADER, (), "县领导"),
     ("coord_cx", access.COORDINATOR, ("T01",), "城厢镇联络员"),
     ("coord_gaj", access.COORDINATOR, ("D018",), "县公安局联络员"),
+    ("grid_cx", access.GRID_WORKER, ("G01-001",), "城南社区第1网格网格员"),  # issue 3: one grid
+    ("teacher_cx", access.COORDINATOR, ("S01-07-01",), "城厢中心小学一年级(1)班班主任"),  # issue 3: one class
 ]
+# Demo accounts sign in with users.DEMO_PASSWORD ("demo1234") and only while the database has no
+# real administrator (users.demo_mode); creating one with `python -m campaign user add` disables them.
 
 
 def load_demo(db, today: dt.date | None = None) -> None:
@@ -115,13 +124,19 @@ def load_demo(db, today: dt.date | None = None) -> None:
     today = today or clock.today()
     actor = access.SYSTEM
     start = today - dt.timedelta(days=29)
-    settings.update(db, actor, {"start_date": start.isoformat(), "deadline": (start + dt.timedelta(days=59)).isoformat()})
-    importing.run_import(db, actor, "units", Upload.from_path(DATA / "units.csv"))
-    importing.run_import(db, actor, "staff", Upload.from_path(DATA / "staff.csv"))
-    staff = pd.read_csv(DATA / "staff.csv", dtype=str, keep_default_na=False)
-    importing.run_import(db, actor, "installs", _csv_upload("demo_installs.csv", demo_installs(staff, today)))
-    for username, role, scope, label in DEMO_USERS:
-        users.add_user(db, actor, username, role, scope_codes=scope, display_name=label, demo=True)
+    with write(db):  # all or nothing: a half-loaded demo would never be completed
+        settings.update(db, actor, {"start_date": start.isoformat(), "deadline": (start + dt.timedelta(days=59)).isoformat()})
+        importing.run_import(db, actor, "units", Upload.from_path(DATA / "units.csv"))
+        importing.run_import(db, actor, "staff", Upload.from_path(DATA / "staff.csv"))
+        staff = pd.read_csv(DATA / "staff.csv", dtype=str, keep_default_na=False)
+        importing.run_import(db, actor, "installs", _csv_upload("demo_installs.csv", demo_installs(staff, today)))
+        supervision_demo.load_supervision_demo(db, today, start)  # rounds, spot checks, letters (issue 7)
+        outreach_demo.load_outreach_demo(db, today)  # schools, grids, enterprises, windows and their days (issue 3)
+        flyers_demo.load_flyers_demo(db, today)  # what was printed for those windows, grids and classes (issue 4)
+        coverage_demo.load_coverage_demo(db, today)  # issue 5; keep last: registrations follow every channel's installs
+        for username, role, scope, label in DEMO_USERS:
+            users.add_user(db, actor, username, role, scope_codes=scope, display_name=label, demo=True,
+                           password=users.DEMO_PASSWORD)
 
 
 def is_empty(db) -> bool:
@@ -130,7 +145,7 @@ def is_empty(db) -> bool:
 
 def ensure_demo(db, today=None) -> bool:
     """Load the demo on an empty database; True when it was loaded."""
-    if not is_empty(db):
+    if not is_empty(db) or users.has_real_accounts(db):  # a real install (its admin exists) gets no demo
         return False
     load_demo(db, today)
     return True

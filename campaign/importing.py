@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from campaign import access, audit, clock, installs, settings, units
+from campaign import access, audit, clock, installs, settings, summaries, units
 from campaign.db import write
 from campaign.errors import FileRejected, RowError, RowsRejected
 from campaign.tables import Upload, parse_date, read_table
@@ -22,6 +22,7 @@ class ImportKind:
     apply: Callable  # (db, actor, plan) -> counts dict
     example: list = field(default_factory=list)
     admin_only: bool = False
+    roles: tuple = (access.ADMIN, *access.SCOPED)  # who may import this kind (scope is checked per row)
 
 
 @dataclass
@@ -99,6 +100,7 @@ def apply_units(db, actor, plan):
     for code, _name, _type, parent, _quota, _r in plan:
         parent_id = file_ids.get(parent) or file_names.get(parent) or ids.get(parent) if parent else None
         db.execute("UPDATE units SET parent_id = ? WHERE code = ?", [parent_id, code])
+    summaries.rebuild(db)  # issue 9: quotas and the tree decide every credited install
     return {"new": new, "updated": updated}
 
 
@@ -167,6 +169,8 @@ def apply_staff(db, actor, plan):
             new += 1
     if new:
         audit.record(db, actor, "create", "staff", None, detail={"rows": new})
+    if new or updated:
+        summaries.rebuild(db)  # issue 9: quotas and active flags decide every credited install
     return {"new": new, "updated": updated}
 
 
@@ -240,21 +244,21 @@ CORE_KINDS = {
         columns={"unit": ("单位", "单位名称"), "name": ("姓名",), "phone": ("手机号", "手机", "电话", "联系电话"),
                  "active": ("在职", "状态"), "quota": ("任务数", "指标", "定额")},
         required=("unit", "name"),
-        validate=validate_staff, apply=apply_staff,
+        validate=validate_staff, apply=apply_staff, roles=(access.ADMIN, access.COORDINATOR),
         example=[["县示例局", "张三", "13800000000", "是", ""]],
     ),
     "installs": ImportKind(
         columns={"unit": ("单位", "单位名称"), "name": ("姓名",), "phone": ("手机号", "手机", "电话"),
                  "date": ("日期",), "installs": ("安装数", "安装数量", "推广数")},
         required=("unit", "name", "date", "installs"),
-        validate=validate_installs, apply=apply_installs,
+        validate=validate_installs, apply=apply_installs, roles=(access.ADMIN, access.COORDINATOR),
         example=[["县示例局", "张三", "", "2026-11-01", "3"]],
     ),
 }
 
 
 # Feature modules that define IMPORT_KINDS = {name: ImportKind(...)} of their own.
-FEATURE_MODULES: tuple[str, ...] = ()
+FEATURE_MODULES: tuple[str, ...] = ("campaign.coverage_import", "campaign.outreach_registry", "campaign.supervision", "campaign.letters")
 
 
 def kinds() -> dict[str, ImportKind]:
@@ -267,22 +271,22 @@ def kinds() -> dict[str, ImportKind]:
     return merged
 
 
-def run_import(db, actor, kind: str, upload: Upload, *, dry_run=False) -> ImportResult:
+def run_import(db, actor, kind: str, upload: Upload, *, dry_run=False, options=None) -> ImportResult:
     """Check a file and, when every row is clean and not dry_run, write it in one transaction.
 
+    `options` are a kind's own choices (e.g. the date of a snapshot), seen by validate as conf["options"].
     Raises FileRejected (unreadable file) or RowsRejected (every bad row); then nothing is written.
     """
     spec = kinds()[kind]
     if spec.admin_only:
         access.require_admin(actor)
-    elif actor.role not in (access.ADMIN, *access.SCOPED):
-        access.require_admin(actor)
-    frame = read_table(upload, spec.columns, spec.required)
+    access.require_role(actor, spec.roles)
+    conf = settings.get_all(db)
+    frame = read_table(upload, spec.columns, spec.required, max_bytes=conf["upload_max_mb"] * 1024 * 1024)
     name, sha = upload.name, upload.sha256
     if frame.empty:
         raise FileRejected("file.empty")
-    conf = settings.get_all(db)
-    plan, errors = spec.validate(db, actor, frame, conf)
+    plan, errors = spec.validate(db, actor, frame, {**conf, "options": {"filename": name, **(options or {})}})
     if errors:
         raise RowsRejected(sorted(errors, key=lambda e: e.row))
     if dry_run:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from campaign import access, audit, clock, settings, units
+from campaign import access, audit, clock, settings, summaries, units
 from campaign.db import write
 from campaign.errors import DayLocked, RowError, RowsRejected
 
@@ -63,6 +63,7 @@ def apply_reports(db, actor, rows, *, source: str) -> dict:
     Runs inside the caller's transaction. Returns counts of new, corrected and unchanged rows.
     """
     rows = list(rows)
+    tracker = summaries.Tracker(db, {sid for sid, _, _, _ in rows})  # issue 9: summaries move in the same transaction
     existing = current_values(db, [(sid, day) for sid, day, _, _ in rows]) if _has_reports(db) else {}
     now = clock.stamp()
     fresh, corrections, audit_rows = [], [], []
@@ -89,6 +90,7 @@ def apply_reports(db, actor, rows, *, source: str) -> dict:
         ).lastrowid
         db.execute("UPDATE install_reports SET superseded_by = ? WHERE id = ?", [new_id, old_id])
     audit.record_many(db, actor, "enter", "install_report", audit_rows)
+    tracker.apply()
     return {"new": len(fresh), "corrected": len(corrections), "unchanged": len(rows) - len(fresh) - len(corrections)}
 
 
@@ -103,7 +105,7 @@ def save_entries(db, actor, unit_id: int, day, values: dict, *, now=None) -> dic
     """
     day = clock.as_date(day)
     now = now or clock.now()
-    access.require_write(db, actor, [unit_id])
+    access.require_write(db, actor, [unit_id], roles=(access.ADMIN, access.COORDINATOR))
     conf = settings.get_all(db)
     state = day_state(conf, actor, day, now)
     if state != "open":

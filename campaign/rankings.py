@@ -4,27 +4,28 @@ import datetime as dt
 
 import pandas as pd
 
-from campaign import access, clock, quota, settings, units
+from campaign import access, clock, quota, settings, summaries, units
 
 RANKED_TYPES = ("township", "community", "department")
 
 
-def per_staff(db, day, conf=None) -> pd.DataFrame:
+def per_staff(db, day, conf=None, *, unit_id=None) -> pd.DataFrame:
     """Each active person with their quota, installs through `day`, through the day before, and whether reported on `day`."""
     conf = conf or settings.get_all(db)
     day = clock.as_date(day)
     frame = pd.read_sql_query(
-        """SELECT s.id AS staff_id, s.unit_id, s.name, s.quota AS own_quota,
+        f"""SELECT s.id AS staff_id, s.unit_id, s.name, s.quota AS own_quota,
                   COALESCE(SUM(CASE WHEN r.day <= :day THEN r.installs END), 0) AS installs,
                   COALESCE(SUM(CASE WHEN r.day <= :prev THEN r.installs END), 0) AS installs_prev,
                   COUNT(CASE WHEN r.day = :day THEN 1 END) AS reported
            FROM staff s
            LEFT JOIN install_reports r
              ON r.staff_id = s.id AND r.superseded_by IS NULL AND r.day >= :start AND r.day <= :day
-           WHERE s.active = 1
+           WHERE s.active = 1{" AND s.unit_id = :unit" if unit_id is not None else ""}
            GROUP BY s.id""",
         db.conn,
-        params={"day": day.isoformat(), "prev": (day - dt.timedelta(days=1)).isoformat(), "start": conf["start_date"]},
+        params={"day": day.isoformat(), "prev": (day - dt.timedelta(days=1)).isoformat(), "start": conf["start_date"],
+                "unit": unit_id},
     )
     unit_quota = units.effective_quotas(db, conf["default_quota"])
     frame["quota"] = frame["own_quota"].fillna(frame["unit_id"].map(unit_quota)).astype(int)
@@ -38,13 +39,21 @@ def _rank(staff: pd.DataFrame, column: str, unit_info: pd.DataFrame) -> pd.DataF
     return table
 
 
-def unit_info(db) -> pd.DataFrame:
-    rows = [(u.id, u.code, u.name, u.type, u.group) for u in units.list_units(db, types=RANKED_TYPES)]
+def unit_info(db, county=None) -> pd.DataFrame:
+    """Ranked units (optionally only those below one county), with their group."""
+    below = units.descendants(db, [county]) if county is not None else None
+    rows = [(u.id, u.code, u.name, u.type, u.group) for u in units.list_units(db, types=RANKED_TYPES)
+            if below is None or u.id in below]
     return pd.DataFrame(rows, columns=["unit_id", "code", "unit", "type", "group"])
 
 
-def unit_ranking(db, day=None) -> pd.DataFrame:
-    """Units ranked by quota completion within their group, with the change since the day before."""
+def counties(db) -> list:
+    """The counties of the units tree; more than one means a city-scale database."""
+    return units.list_units(db, types=("county",))
+
+
+def unit_ranking_from_raw(db, day=None) -> pd.DataFrame:
+    """Reference for unit_ranking: the same table computed from the raw install reports (slow at city scale)."""
     day = clock.as_date(day or clock.today())
     conf = settings.get_all(db)
     staff = per_staff(db, day, conf)
@@ -68,7 +77,7 @@ def staff_ranking(db, actor, unit_id: int, day=None) -> pd.DataFrame:
     """One unit's people ranked by installs against their quota (refused outside the actor's scope)."""
     access.require_details(db, actor, unit_id)
     day = clock.as_date(day or clock.today())
-    staff = per_staff(db, day)
+    staff = per_staff(db, day, unit_id=unit_id)
     staff = staff[staff["unit_id"] == unit_id].copy()
     staff["completion"] = (staff["installs"] / staff["quota"]).clip(upper=1.0)
     staff["rank"] = quota.competition_rank(list(staff["installs"]))
@@ -77,8 +86,8 @@ def staff_ranking(db, actor, unit_id: int, day=None) -> pd.DataFrame:
     return staff[["rank", "staff_id", "name", "installs", "quota", "completion", "installs_today"]].reset_index(drop=True)
 
 
-def laggards(db, day=None) -> pd.DataFrame:
-    """Units in the bottom N of their group on each of the last D days (the bulletin's 约谈 list)."""
+def laggards_from_raw(db, day=None) -> pd.DataFrame:
+    """Reference for laggards, from the raw install reports."""
     day = clock.as_date(day or clock.today())
     conf = settings.get_all(db)
     n, days = conf["laggard_bottom"], conf["laggard_days"]
@@ -88,13 +97,12 @@ def laggards(db, day=None) -> pd.DataFrame:
         staff = per_staff(db, day - dt.timedelta(days=back), conf)
         bottoms.append(quota.bottom(_rank(staff, "installs", info), n))
     hit = quota.laggards(bottoms, days)
-    table = unit_ranking(db, day)
+    table = unit_ranking_from_raw(db, day)
     return table[table["unit_id"].isin(hit)].reset_index(drop=True)
 
 
-def progress(db, day=None) -> dict:
-    """Campaign completion day by day (installs, and installs credited up to each quota) against
-    the straight pace that meets every quota by the deadline."""
+def progress_from_raw(db, day=None) -> dict:
+    """Reference for progress, from the raw install reports."""
     day = clock.as_date(day or clock.today())
     conf = settings.get_all(db)
     start, deadline = clock.as_date(conf["start_date"]), clock.as_date(conf["deadline"])
@@ -105,6 +113,7 @@ def progress(db, day=None) -> dict:
            WHERE s.active = 1 AND r.superseded_by IS NULL AND r.day >= ? AND r.day <= ? ORDER BY r.staff_id, r.day""",
         db.conn,
         params=[start.isoformat(), day.isoformat()],
+        dtype={"installs": "int64"},  # typed even when no report exists yet (an empty frame's cumsum fails otherwise)
     )
     # Credited installs per day: each person's running total counts only up to their quota.
     reports["quota"] = reports["staff_id"].map(staff.set_index("staff_id")["quota"])
@@ -144,4 +153,86 @@ def group_summary(table: pd.DataFrame, group: str) -> dict:
         "units": len(part),
         "completion": float(credited / quota_total) if quota_total else None,
         "no_report": int(part["no_report"].sum()),
+    }
+
+
+# ---- from the maintained summaries (issue 9): what every page reads --------------------------
+
+FIGURE_COLUMNS = ["unit_id", "staff", "quota_total", "installs", "credited", "at_quota",
+                  "installs_prev", "credited_prev", "reports_today"]
+
+
+def unit_figures(db, day) -> pd.DataFrame:
+    """Per unit with active staff, its figures through `day` and through the day before, from the summaries."""
+    day = clock.as_date(day)
+    rows = summaries.unit_figures(db, day.isoformat(), (day - dt.timedelta(days=1)).isoformat())
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS, dtype="int64")
+
+
+def _ranked(figures: pd.DataFrame, info: pd.DataFrame, credited: str) -> pd.DataFrame:
+    table = figures.merge(info, on="unit_id")
+    table["completion"] = table[credited] / table["quota_total"]
+    table["rank"] = quota.rank_within(table, "completion")
+    return table
+
+
+def unit_ranking(db, day=None, county=None) -> pd.DataFrame:
+    """Units ranked by quota completion within their group (of one county, when given), with the change since the day before."""
+    day = clock.as_date(day or clock.today())
+    figures, info = unit_figures(db, day), unit_info(db, county)
+    table = _ranked(figures, info, "credited")
+    before = _ranked(figures, info, "credited_prev")
+    table["completion_prev"], table["rank_prev"] = before["completion"], before["rank"]
+    table["change"] = table["completion"] - table["completion_prev"]
+    table["installs_today"] = table["installs"] - table["installs_prev"]
+    table["rank_change"] = table["rank_prev"] - table["rank"]
+    table["no_report"] = table["reports_today"] == 0
+    table = table.sort_values(["group", "rank", "installs", "code"], ascending=[False, True, False, True])
+    columns = ["unit_id", "code", "unit", "type", "group", "rank", "staff", "quota_total", "installs",
+               "completion", "at_quota", "installs_today", "change", "rank_change", "no_report"]
+    return table[columns].reset_index(drop=True)
+
+
+def laggards(db, day=None, county=None) -> pd.DataFrame:
+    """Units in the bottom N of their group on each of the last D days (the bulletin's 约谈 list)."""
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    n, days = conf["laggard_bottom"], conf["laggard_days"]
+    info = unit_info(db, county)
+    bottoms = [quota.bottom(_ranked(unit_figures(db, day - dt.timedelta(days=back)), info, "credited"), n)
+               for back in range(days - 1, -1, -1)]
+    hit = quota.laggards(bottoms, days)
+    table = unit_ranking(db, day, county)
+    return table[table["unit_id"].isin(hit)].reset_index(drop=True)
+
+
+def progress(db, day=None) -> dict:
+    """Campaign completion day by day (installs, and installs credited up to each quota) against
+    the straight pace that meets every quota by the deadline."""
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    start, deadline = clock.as_date(conf["start_date"]), clock.as_date(conf["deadline"])
+    totals = summaries.campaign_totals(db, day.isoformat())
+    daily = pd.DataFrame(summaries.campaign_days(db, start.isoformat(), day.isoformat()),
+                         columns=["day", "installs", "credited"])
+    days = pd.date_range(start, max(day, start), freq="D")
+    series = pd.DataFrame({"day": days.date})
+    series = series.merge(daily.assign(day=pd.to_datetime(daily["day"]).dt.date), on="day", how="left").fillna(0)
+    series["installs"] = series["installs"].astype(int)
+    series["cumulative"] = series["installs"].cumsum()
+    series["credited"] = series["credited"].astype(int).cumsum()
+    quota_total = int(totals["quota_total"])
+    span = max((deadline - start).days + 1, 1)
+    series["pace"] = [round(quota_total * min((d - start).days + 1, span) / span) for d in series["day"]]
+    remaining = quota_total - int(totals["credited"])
+    return {
+        "series": series,
+        "quota_total": quota_total,
+        "installs": int(totals["installs"]),
+        "completion": totals["credited"] / quota_total if quota_total else None,
+        "remaining": remaining,
+        "needed_per_day": quota.needed_per_day(remaining, day, deadline),
+        "days_left": max((deadline - day).days + 1, 0),
+        "staff_at_quota": int(totals["at_quota"]),
+        "staff": int(totals["staff"]),
     }

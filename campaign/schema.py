@@ -88,3 +88,27 @@ def m001_core(db):
 
 # Features append their own sets here (e.g. outreach, coverage, accounts).
 ALL = [core]
+
+from campaign.accounts_schema import accounts  # noqa: E402  (sign-in, sessions; issue 6)
+
+ALL.append(accounts)
+
+from campaign.coverage_schema import coverage  # noqa: E402  (population, registrations, city bulletins; issue 5)
+
+ALL.append(coverage)
+
+from campaign.supervision_schema import supervision  # noqa: E402  (spot checks, letters; issue 7)
+
+ALL.append(supervision)
+
+from campaign.outreach_schema import outreach  # noqa: E402  (schools, grids, enterprises, windows; issue 3)
+
+ALL.append(outreach)
+
+from campaign.flyers_schema import flyer_prints  # noqa: E402  (QR-code flyers' print log; issue 4)
+
+ALL.append(flyer_prints)
+
+from campaign.summaries import summaries  # noqa: E402  (per-unit install summaries; issue 9)
+
+ALL.append(summaries)

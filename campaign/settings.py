@@ -3,7 +3,10 @@
 import datetime as dt
 import json
 
-from campaign import access, audit, clock
+from campaign import access, audit, clock, coverage
+from campaign import supervision_rules
+from campaign.outreach_settings import parse_date_range
+from campaign import flyers_target
 from campaign.db import write
 from campaign.errors import InvalidValue
 
@@ -53,6 +56,29 @@ SPECS = {
     "max_daily_installs": (200, _int(1, 100_000)),
     "laggard_days": (3, _int(1, 60)),
     "laggard_bottom": (5, _int(1, 50)),
+    # accounts and uploads (issue 6)
+    "session_hours": (12, _int(1, 720)),
+    "lockout_failures": (5, _int(3, 20)),
+    "lockout_minutes": (15, _int(1, 1440)),
+    "upload_max_mb": (20, _int(1, 200)),
+    # coverage and city targets (issue 5)
+    "coverage_population_version": (None, coverage.parse_optional_id),
+    "target_coverage": (None, coverage.parse_target),
+    "target_coverage_16_60": (None, coverage.parse_target),
+    "target_deadline": (None, coverage.parse_optional_date),
+    "reconcile_margin": (0.1, coverage.parse_margin),
+    # supervision, letters and the bulletin (issue 7)
+    "spot_check_min_rate": (0.9, supervision_rules.parse_min_rate),
+    "letter_reply_days": (7, _int(1, 60)),
+    "letterhead": (None, supervision_rules.parse_optional_text),
+    "letter_number_prefix": (None, supervision_rules.parse_optional_text),
+    "bulletin_top_n": (5, _int(1, 20)),
+    # outreach channels (issue 3)
+    "grid_idle_days": (7, _int(1, 90)),
+    "school_push": (None, parse_date_range),  # [start, end]; None: the campaign's first 14 days
+    "outreach_max_daily": (2000, _int(1, 100_000)),
+    # QR-code flyers (issue 4): the address the QR code opens; may hold {code} for one code per location
+    "flyer_qr_target": (flyers_target.DEFAULT_TARGET, flyers_target.parse_target),
 }
 
 
@@ -93,4 +119,8 @@ def update(db, actor, changes: dict) -> dict:
                 [key, json.dumps(value, ensure_ascii=False)],
             )
             audit.record(db, actor, "update", "setting", key, old=current.get(key), new=value)
+        if any(current.get(k) != parsed[k] for k in ("default_quota", "start_date") if k in parsed):
+            from campaign import summaries  # issue 9: credited installs depend on quotas and the start
+
+            summaries.rebuild(db)
     return parsed

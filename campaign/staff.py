@@ -21,7 +21,7 @@ def mask_phone(phone) -> str:
 def shown_phone(actor, phone) -> str:
     """The phone as this actor may see it: full to administrators, masked to everyone else."""
     if actor.is_admin:
-        return "" if phone is None else str(phone)
+        return "" if phone is None or (isinstance(phone, float) and pd.isna(phone)) else str(phone)
     return mask_phone(phone)
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
@@ -48,6 +49,7 @@ def read_table(upload: Upload, columns: dict[str, tuple], required: tuple, *, ma
     if suffix in ("xlsx", "xlsm"):
         if not upload.data.startswith(b"PK"):
             raise FileRejected("file.not_excel", name=upload.name)
+        check_workbook(upload.data, max_bytes)
         frame = _read_excel(upload.data)
     elif suffix in ("csv", "txt"):
         frame = pd.read_csv(io.StringIO(_decode(upload.data)), dtype=str, keep_default_na=False, skip_blank_lines=True)
@@ -72,6 +74,47 @@ def read_table(upload: Upload, columns: dict[str, tuple], required: tuple, *, ma
     frame = frame[(frame[list(columns)] != "").any(axis=1)]
     frame.insert(0, "line", frame.index + 2)
     return frame.reset_index(drop=True)
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters.decode():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def check_workbook(data: bytes, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse, before parsing, an .xlsx that is not a workbook, unpacks to far more than its size
+    suggests (a zip bomb), or declares a sheet of absurd dimensions."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise FileRejected("file.not_excel") from None
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        raise FileRejected("file.not_excel")
+    # Real workbooks unpack to ~5-20x their size; a zip bomb to hundreds or thousands of times.
+    unpacked = sum(info.file_size for info in infos)
+    limit = min(max(50 * len(data), 50 * 1024 * 1024), 1024 * 1024 * 1024)
+    if unpacked > limit:
+        raise FileRejected("file.too_large_unpacked", size=unpacked, limit=limit)
+    for name in sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+        try:
+            with archive.open(name) as sheet:
+                head = sheet.read(4096)
+        except (zipfile.BadZipFile, RuntimeError, ValueError, OSError):
+            raise FileRejected("file.not_excel") from None
+        match = _DIMENSION.search(head)
+        if not match:
+            continue
+        rows = int(match.group(4) or match.group(2))
+        columns = _column_number(match.group(3) or match.group(1))
+        if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
+            raise FileRejected("file.too_many_cells", rows=rows, columns=columns)
 
 
 def _decode(data: bytes) -> str:
@@ -134,5 +177,7 @@ def parse_date(text) -> dt.date | None:
 def template_csv(columns: dict[str, tuple], example: list[list[str]], lang: str = "zh") -> bytes:
     """A template for download: Chinese (first alias) or English headers, UTF-8 with BOM for Excel."""
     headers = [aliases[0] if lang == "zh" and aliases else name for name, aliases in columns.items()]
-    frame = pd.DataFrame(example, columns=headers)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    from campaign import access, exports
+
+    # A made-up example row: shown as is (not masked), phones kept as text for Excel.
+    return exports.csv_bytes(pd.DataFrame(example, columns=headers), actor=access.SYSTEM)

@@ -7,9 +7,19 @@ from campaign.errors import NotFound
 # type code -> accepted spellings in files (Chinese and English)
 TYPES = {
     "county": ("县", "县区", "county"),
+    "city": ("市", "地级市", "city"),  # issue 9: a city's counties hang below it
     "township": ("乡镇", "镇", "乡", "township", "town"),
     "community": ("社区管委会", "社区", "community"),
     "department": ("县直单位", "县直部门", "部门", "department", "dept"),
+    # outreach channels (issue 3): registries hang these under townships, schools, regulators, hosts
+    "school": ("学校", "school"),
+    "class": ("班级", "class"),
+    "village": ("村（社区）", "村", "行政村", "居委会", "village"),
+    "grid": ("网格", "grid"),
+    "park": ("园区", "工业园区", "park"),
+    "enterprise": ("企业", "enterprise"),
+    "business_group": ("商户群", "个体工商户", "business group", "business_group"),
+    "window": ("服务窗口", "窗口", "window"),
 }
 # Rankings compare units only within a group.
 GROUP_OF = {"township": "township", "community": "township", "department": "department"}

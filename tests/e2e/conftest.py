@@ -97,3 +97,46 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def settle(page, extra_ms=300):
+    """Wait until the script run is over (no running indicator) and the page has painted."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelector('[data-testid=\"stMain\"]')", timeout=60_000)
+    page.wait_for_timeout(extra_ms)
+
+
+def sign_in(page, server, user: str, lang: str = "zh", password: str = "demo1234"):
+    """Open the app (a Server or its URL) and sign in through the form; the session cookie keeps it across page loads."""
+    from campaign.i18n import t
+
+    page.goto(getattr(server, "url", server))
+    # by role: in English the label "Password" also names Streamlit's "Show password" eye button
+    page.get_by_role("textbox", name=t("auth.username", lang), exact=True).fill(user)
+    page.get_by_role("textbox", name=t("auth.password", lang), exact=True).fill(password)
+    page.get_by_role("button", name=t("auth.submit", lang), exact=True).click()
+    page.get_by_text(t("auth.sign_out", lang)).first.wait_for(state="attached")  # hidden in a phone's collapsed sidebar
+    # the session cookie is written by a component after the run: wait for it before any reload
+    page.wait_for_function("() => document.cookie.includes('campaign_session=')", timeout=30_000)
+    settle(page)
+
+
+def open_url(page, server, path: str):
+    page.goto(f"{server.url}/{path}")
+    settle(page, 800)
+
+
+def page_problems(page) -> list[str]:
+    """Exceptions and error boxes shown on the page."""
+    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+def grid_rows(page, index=0) -> list[list[str]]:
+    """The visible cells of the index-th dataframe, from the grid's accessible table."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(index)
+    grid.locator("[role=gridcell]").first.wait_for(state="attached")  # the grid is drawn on a canvas
+    rows = grid.locator("[role=row]")
+    return [[c.inner_text() for c in rows.nth(i).locator("[role=gridcell]").all()] for i in range(rows.count())][1:]

@@ -1,0 +1,52 @@
+"""The coverage feature's own migration set: population versions, registration snapshots, aliases, city bulletins."""
+
+from sqlite_utils import Migrations
+
+coverage = Migrations("coverage")
+
+
+@coverage()
+def m001_coverage(db):
+    db.executescript(
+        """
+        CREATE TABLE population_versions (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            filename TEXT,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            UNIQUE (year, source, kind)
+        );
+        CREATE TABLE population_rows (
+            version_id INTEGER NOT NULL REFERENCES population_versions(id),
+            township TEXT NOT NULL,
+            age_lo INTEGER NOT NULL,
+            age_hi INTEGER,
+            people INTEGER NOT NULL
+        );
+        CREATE INDEX population_rows_version ON population_rows(version_id);
+        CREATE TABLE registration_rows (
+            as_of TEXT NOT NULL,
+            township TEXT NOT NULL,
+            age_lo INTEGER NOT NULL,
+            age_hi INTEGER,
+            registered INTEGER NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL
+        );
+        CREATE INDEX registration_rows_day ON registration_rows(as_of, township);
+        CREATE TABLE township_aliases (
+            alias TEXT PRIMARY KEY,
+            township TEXT NOT NULL
+        );
+        CREATE TABLE peer_rates (
+            as_of TEXT NOT NULL,
+            county TEXT NOT NULL,
+            rate REAL,
+            rate_16_60 REAL,
+            PRIMARY KEY (as_of, county)
+        );
+        """
+    )

@@ -1,0 +1,246 @@
+"""Storage of coverage data: population versions, registration snapshots, township aliases, city bulletins.
+
+Every query about these tables lives here. Ages are stored as bands (age_lo, age_hi; age_hi
+NULL for "and over"), exactly as imported.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from campaign import access, audit, clock, settings
+from campaign.coverage import Band, closest
+from campaign.db import write
+from campaign.errors import InvalidValue, NotFound
+
+KINDS = ("resident", "household")  # 常住人口, 户籍人口
+
+
+@dataclass(frozen=True)
+class PopulationVersion:
+    id: int
+    year: int
+    source: str
+    kind: str
+    filename: str | None
+    imported_at: str
+    people: int
+    townships: int
+
+
+# ---- population versions -----------------------------------------------------------------
+
+def list_versions(db) -> list[PopulationVersion]:
+    """Every population version with its total and number of townships, oldest first."""
+    rows = db.execute(
+        """SELECT v.id, v.year, v.source, v.kind, v.filename, v.imported_at,
+                  COALESCE(SUM(r.people), 0), COUNT(DISTINCT r.township)
+           FROM population_versions v LEFT JOIN population_rows r ON r.version_id = v.id
+           GROUP BY v.id ORDER BY v.id"""
+    ).fetchall()
+    return [PopulationVersion(*row) for row in rows]
+
+
+def find_version(db, year: int, source: str, kind: str) -> int | None:
+    row = db.execute("SELECT id FROM population_versions WHERE year = ? AND source = ? AND kind = ?",
+                     [year, source, kind]).fetchone()
+    return row and row[0]
+
+
+def active_version(db, conf: dict | None = None) -> PopulationVersion | None:
+    """The population used as the denominator: the one chosen in settings, else the first imported."""
+    conf = conf or settings.get_all(db)
+    versions = list_versions(db)
+    chosen = conf.get("coverage_population_version")
+    for version in versions:
+        if version.id == chosen:
+            return version
+    return versions[0] if versions else None
+
+
+def use_version(db, actor, version_id: int) -> None:
+    """Make a population version the active denominator (administrators; audited through settings)."""
+    if version_id not in {v.id for v in list_versions(db)}:
+        raise NotFound("coverage.no_such_version", version=version_id)
+    settings.update(db, actor, {"coverage_population_version": version_id})
+
+
+def save_population(db, actor, year: int, source: str, kind: str, filename: str, rows) -> dict:
+    """Store one version's rows (township, Band, people), replacing an earlier import of the same version.
+
+    Runs inside the caller's write transaction.
+    """
+    existing = find_version(db, year, source, kind)
+    label = {"year": year, "source": source, "kind": kind}
+    if existing is None:
+        version_id = db.execute(
+            "INSERT INTO population_versions (year, source, kind, filename, imported_at, imported_by)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [year, source, kind, filename, clock.stamp(), actor.name],
+        ).lastrowid
+        old = None
+    else:
+        version_id = existing
+        old = {**label, "people": db.execute("SELECT SUM(people) FROM population_rows WHERE version_id = ?",
+                                             [existing]).fetchone()[0]}
+        db.execute("DELETE FROM population_rows WHERE version_id = ?", [existing])
+        db.execute("UPDATE population_versions SET filename = ?, imported_at = ?, imported_by = ? WHERE id = ?",
+                   [filename, clock.stamp(), actor.name, existing])
+    db.conn.executemany(
+        "INSERT INTO population_rows (version_id, township, age_lo, age_hi, people) VALUES (?, ?, ?, ?, ?)",
+        [(version_id, township, band.lo, band.hi, people) for township, band, people in rows],
+    )
+    total = sum(people for *_, people in rows)
+    audit.record(db, actor, "create" if old is None else "update", "population_version", version_id,
+                 old=old, new={**label, "people": total})
+    return {"new": int(old is None), "updated": int(old is not None)}
+
+
+def population_rows(db, version_id: int) -> list[tuple[str, Band, int]]:
+    """(township, Band, people) rows of one version."""
+    rows = db.execute("SELECT township, age_lo, age_hi, people FROM population_rows WHERE version_id = ?",
+                      [version_id])
+    return [(township, Band(lo, hi), people) for township, lo, hi, people in rows]
+
+
+def version_townships(db, version_id: int) -> list[str]:
+    return [name for (name,) in db.execute(
+        "SELECT DISTINCT township FROM population_rows WHERE version_id = ? ORDER BY township", [version_id])]
+
+
+# ---- registration snapshots --------------------------------------------------------------
+
+def save_registrations(db, actor, rows) -> dict:
+    """Store (as_of, township, Band, registered) rows; a (day, township) already held is replaced whole.
+
+    Runs inside the caller's write transaction.
+    """
+    pairs = sorted({(day, township) for day, township, _, _ in rows})
+    held = {(day, township): total for day, township, total in db.execute(
+        "SELECT as_of, township, SUM(registered) FROM registration_rows GROUP BY as_of, township")}
+    replaced = [pair for pair in pairs if pair in held]
+    db.conn.executemany("DELETE FROM registration_rows WHERE as_of = ? AND township = ?", replaced)
+    stamp = clock.stamp()
+    db.conn.executemany(
+        "INSERT INTO registration_rows (as_of, township, age_lo, age_hi, registered, imported_at, imported_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(day, township, band.lo, band.hi, value, stamp, actor.name) for day, township, band, value in rows],
+    )
+    new_totals: dict = {}
+    for day, township, _, value in rows:
+        new_totals[(day, township)] = new_totals.get((day, township), 0) + value
+    audit.record_many(db, actor, "update", "registrations",
+                      [(f"{day}/{township}", None, held[(day, township)], new_totals[(day, township)])
+                       for day, township in replaced])
+    return {"new": len(pairs) - len(replaced), "updated": len(replaced)}
+
+
+def snapshot_days(db) -> list[dt.date]:
+    """Every snapshot day, oldest first."""
+    return [dt.date.fromisoformat(day) for (day,) in db.execute(
+        "SELECT DISTINCT as_of FROM registration_rows ORDER BY as_of")]
+
+
+def latest_snapshot(db, on_or_before) -> dt.date | None:
+    """The latest snapshot day on or before a day."""
+    row = db.execute("SELECT MAX(as_of) FROM registration_rows WHERE as_of <= ?",
+                     [clock.as_date(on_or_before).isoformat()]).fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def registration_rows(db, *, since=None, until=None) -> dict[dt.date, list[tuple[str, Band, int]]]:
+    """Snapshot day -> (township, Band, registered) rows, for days in [since, until]."""
+    sql = "SELECT as_of, township, age_lo, age_hi, SUM(registered) FROM registration_rows WHERE 1 = 1"
+    params = []
+    if since is not None:
+        sql += " AND as_of >= ?"
+        params.append(clock.as_date(since).isoformat())
+    if until is not None:
+        sql += " AND as_of <= ?"
+        params.append(clock.as_date(until).isoformat())
+    result: dict = {}
+    for day, township, lo, hi, value in db.execute(sql + " GROUP BY as_of, township, age_lo, age_hi", params):
+        result.setdefault(dt.date.fromisoformat(day), []).append((township, Band(lo, hi), value))
+    return result
+
+
+# ---- township names and aliases ----------------------------------------------------------
+
+def township_units(db) -> list[str]:
+    """Names of the township-level units of the org tree (乡镇, 社区管委会)."""
+    return [name for (name,) in db.execute(
+        "SELECT name FROM units WHERE type IN ('township', 'community') AND active = 1 ORDER BY code")]
+
+
+def aliases(db) -> dict[str, str]:
+    """alias -> township."""
+    return dict(db.execute("SELECT alias, township FROM township_aliases ORDER BY township, alias"))
+
+
+def alias_targets(db) -> list[str]:
+    """Names an alias may stand for: the active population's townships, else the township units."""
+    version = active_version(db)
+    return version_townships(db, version.id) if version is not None else township_units(db)
+
+
+def set_alias(db, actor, alias: str, township: str) -> None:
+    """Let `alias` stand for `township` in imported files and in the org tree (administrators; audited).
+
+    The township is one of the active population's (or, before any population, a township unit).
+    """
+    access.require_admin(actor)
+    alias, township = alias.strip(), township.strip()
+    if not alias or not township:
+        raise InvalidValue("error.empty", value="")
+    known = set(alias_targets(db))
+    if township not in known:
+        raise NotFound("coverage.unknown_township", value=township, closest="、".join(closest(township, known)))
+    if alias in known:
+        raise InvalidValue("coverage.alias_is_township", value=alias)
+    with write(db):
+        old = db.execute("SELECT township FROM township_aliases WHERE alias = ?", [alias]).fetchone()
+        db.execute("INSERT INTO township_aliases (alias, township) VALUES (?, ?)"
+                   " ON CONFLICT(alias) DO UPDATE SET township = excluded.township", [alias, township])
+        audit.record(db, actor, "create" if old is None else "update", "township_alias", alias,
+                     old=old and old[0], new=township)
+
+
+def remove_alias(db, actor, alias: str) -> None:
+    """Forget an alias (administrators; audited)."""
+    access.require_admin(actor)
+    with write(db):
+        old = db.execute("SELECT township FROM township_aliases WHERE alias = ?", [alias]).fetchone()
+        if old is None:
+            raise NotFound("coverage.no_such_alias", value=alias)
+        db.execute("DELETE FROM township_aliases WHERE alias = ?", [alias])
+        audit.record(db, actor, "delete", "township_alias", alias, old=old[0])
+
+
+# ---- the city's bulletins ----------------------------------------------------------------
+
+def save_peers(db, actor, rows) -> dict:
+    """Store (as_of, county, rate, rate_16_60) rows of the city's bulletin; a county's row for a day is replaced.
+
+    Runs inside the caller's write transaction.
+    """
+    held = {(day, county): (r, r1660) for day, county, r, r1660 in db.execute("SELECT * FROM peer_rates")}
+    db.conn.executemany(
+        "INSERT INTO peer_rates (as_of, county, rate, rate_16_60) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(as_of, county) DO UPDATE SET rate = excluded.rate, rate_16_60 = excluded.rate_16_60",
+        rows,
+    )
+    changed = [(f"{d}/{c}", None, list(held[(d, c)]), [r, r1660]) for d, c, r, r1660 in rows
+               if (d, c) in held and held[(d, c)] != (r, r1660)]
+    audit.record_many(db, actor, "update", "peer_rate", changed)
+    updated = sum(1 for d, c, *_ in rows if (d, c) in held)
+    return {"new": len(rows) - updated, "updated": updated}
+
+
+def peer_bulletin(db, on_or_before) -> tuple[dt.date | None, list[tuple[str, float | None, float | None]]]:
+    """The latest bulletin on or before a day: its date and (county, rate, rate 16–60) rows."""
+    row = db.execute("SELECT MAX(as_of) FROM peer_rates WHERE as_of <= ?",
+                     [clock.as_date(on_or_before).isoformat()]).fetchone()
+    if not row or not row[0]:
+        return None, []
+    rows = db.execute("SELECT county, rate, rate_16_60 FROM peer_rates WHERE as_of = ? ORDER BY rate DESC, county",
+                      [row[0]]).fetchall()
+    return dt.date.fromisoformat(row[0]), [tuple(r) for r in rows]

@@ -1,0 +1,120 @@
+"""Every role against the write functions of the outreach, coverage, supervision and flyer features,
+on the demo county (it holds their data). Allowed: something is written; refused: a CampaignError and
+not one row changed (the connection's total_changes stays put)."""
+
+import pytest
+
+from campaign import access, flyers_store, letters, outreach, supervision, users
+from campaign.errors import AccessDenied, CampaignError, RowsRejected
+from tests.test_access_matrix import EXTRA_COVERED
+
+DEMO = {"admin": "admin", "leader": "leader", "coordinator": "coord_cx", "coordinator_elsewhere": "coord_gaj",
+        "grid_worker": "grid_cx"}
+DAY = "2026-11-28"
+
+
+@pytest.fixture
+def demo(demo_db):
+    ids = {code: uid for uid, code in demo_db.execute("SELECT id, code FROM units")}
+    actors = {role: users.get_actor(demo_db, name) for role, name in DEMO.items()}
+    return {"db": demo_db, "ids": ids, "actors": actors, "admin": actors["admin"]}
+
+
+def _staff(c, code):
+    return [sid for (sid,) in c["db"].execute(
+        "SELECT id FROM staff WHERE unit_id = ? AND active = 1 ORDER BY id LIMIT 2", [c["ids"][code]])]
+
+
+def _round(c):
+    return supervision.add_round(c["db"], c["admin"], "抽查（矩阵）", DAY)
+
+
+def _check(c):
+    return supervision.record_check(c["db"], c["admin"], _round(c), c["ids"]["T01"], DAY, "检查组",
+                                    [(sid, True, True) for sid in _staff(c, "T01")])
+
+
+def _letter(c, sent=False):
+    letter = letters.create_reminder(c["db"], c["admin"], c["ids"]["T01"], "manual",
+                                     [{"code": "letter.problem.text", "params": {"text": "进度落后"}}])
+    if sent:
+        letters.mark_sent(c["db"], c["admin"], letter, DAY)
+    return letter
+
+
+def _signed(c):
+    letters.sign(c["db"], c["admin"], c["ids"]["T01"], "2026-11-20", "张书记")
+
+
+GRID_VALUES = {"reached": 5, "flyers": 9, "installs": 2}
+
+# name -> (prepare (as admin) -> argument, call, roles allowed). Targets lie in 城厢镇 (T01).
+WRITES = {
+    "outreach.save_entry": (lambda c: c["ids"]["G01-001"],
+                            lambda c, a, uid: outreach.save_entry(c["db"], a, uid, DAY, GRID_VALUES),
+                            {"admin", "coordinator", "grid_worker"}),
+    "outreach.record": (lambda c: c["ids"]["G01-001"],
+                        lambda c, a, uid: outreach.record(c["db"], a, [(uid, DAY, GRID_VALUES)]),
+                        {"admin", "coordinator", "grid_worker"}),
+    "flyers_store.make": (lambda c: flyers_store.select(c["db"], c["admin"], ["G01-001"]),
+                          lambda c, a, locs: flyers_store.make(c["db"], a, "poster", locs),
+                          {"admin", "coordinator", "grid_worker"}),
+    "supervision.add_round": (lambda c: None, lambda c, a, _: supervision.add_round(c["db"], a, "第九轮", DAY), {"admin"}),
+    "supervision.record_check": (_round, lambda c, a, rid: supervision.record_check(
+        c["db"], a, rid, c["ids"]["T01"], DAY, "检查组", [(sid, True, False) for sid in _staff(c, "T01")]), {"admin"}),
+    "supervision.delete_check": (_check, lambda c, a, cid: supervision.delete_check(c["db"], a, cid), {"admin"}),
+    "letters.sign": (lambda c: None, lambda c, a, _: letters.sign(c["db"], a, c["ids"]["T01"], "2026-11-20", "张书记"),
+                     {"admin"}),
+    "letters.unsign": (_signed, lambda c, a, _: letters.unsign(c["db"], a, c["ids"]["T01"]), {"admin"}),
+    "letters.create_reminder": (lambda c: None, lambda c, a, _: letters.create_reminder(
+        c["db"], a, c["ids"]["T01"], "manual", [{"code": "letter.problem.text", "params": {"text": "未报"}}]), {"admin"}),
+    "letters.mark_sent": (_letter, lambda c, a, lid: letters.mark_sent(c["db"], a, lid, DAY), {"admin"}),
+    "letters.record_reply": (lambda c: _letter(c, sent=True),
+                             lambda c, a, lid: letters.record_reply(c["db"], a, lid, DAY, "已整改"), {"admin"}),
+}
+EXTRA_COVERED.update(name for name in WRITES)
+# Reads (scope-checked or not writing), and storage steps that run only inside a checked import
+# (run_import checks the role first: tests/test_access_matrix.py, every import kind).
+EXTRA_COVERED.update({
+    "outreach.channel_units", "outreach.channels_for", "outreach.check_entries", "outreach.recent_reports",
+    "outreach.redact", "flyers_store.locations_for", "flyers_store.select", "supervision.check_items",
+    "supervision.unit_staff", "coverage_store.save_population", "coverage_store.save_registrations",
+    "coverage_store.save_peers", "coverage_store.use_version", "coverage_store.set_alias", "coverage_store.remove_alias",
+})
+
+
+@pytest.mark.parametrize("role", list(DEMO))
+@pytest.mark.parametrize("name", list(WRITES))
+def test_role_against_feature_write(demo, name, role):
+    prepare, call, allowed = WRITES[name]
+    argument = prepare(demo)
+    conn, actor = demo["db"].conn, demo["actors"][role]
+    before = conn.total_changes
+    if role in allowed:
+        call(demo, actor, argument)
+        assert conn.total_changes > before
+    else:
+        with pytest.raises(CampaignError) as caught:
+            call(demo, actor, argument)
+        assert isinstance(caught.value, AccessDenied) or (
+            isinstance(caught.value, RowsRejected) and {e.code for e in caught.value.errors} == {"row.outside_scope"})
+        assert conn.total_changes == before
+
+
+@pytest.mark.parametrize("role", list(DEMO))
+def test_coverage_settings_writes_are_admin_only(demo, role):
+    from campaign import coverage_store
+
+    db, actor = demo["db"], demo["actors"][role]
+    township = db.execute("SELECT DISTINCT township FROM population_rows LIMIT 1").fetchone()[0]
+    version = coverage_store.list_versions(db)[0].id
+    before = db.conn.total_changes
+    calls = [lambda: coverage_store.set_alias(db, actor, "别名镇", township),
+             lambda: coverage_store.use_version(db, actor, version)]
+    for call in calls:
+        if actor.is_admin:
+            call()
+        else:
+            with pytest.raises(AccessDenied):
+                call()
+    assert (db.conn.total_changes > before) == actor.is_admin
