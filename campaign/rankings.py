@@ -63,14 +63,7 @@ def unit_ranking_from_raw(db, day=None) -> pd.DataFrame:
     before.columns = ["unit_id", "completion_prev", "rank_prev", "installs_prev"]
     reported = staff.groupby("unit_id")["reported"].sum().rename("reports_today")
     table = today.merge(before, on="unit_id").merge(reported, on="unit_id")
-    table["change"] = table["completion"] - table["completion_prev"]
-    table["installs_today"] = table["installs"] - table["installs_prev"]
-    table["rank_change"] = table["rank_prev"] - table["rank"]
-    table["no_report"] = table["reports_today"] == 0
-    table = table.sort_values(["group", "rank", "installs", "code"], ascending=[False, True, False, True])
-    columns = ["unit_id", "code", "unit", "type", "group", "rank", "staff", "quota_total", "installs",
-               "completion", "at_quota", "installs_today", "change", "rank_change", "no_report"]
-    return table[columns].reset_index(drop=True)
+    return _with_changes(table)
 
 
 def staff_ranking(db, actor, unit_id: int, day=None) -> pd.DataFrame:
@@ -183,14 +176,7 @@ def unit_ranking(db, day=None, county=None) -> pd.DataFrame:
     table = _ranked(figures, info, "credited")
     before = _ranked(figures, info, "credited_prev")
     table["completion_prev"], table["rank_prev"] = before["completion"], before["rank"]
-    table["change"] = table["completion"] - table["completion_prev"]
-    table["installs_today"] = table["installs"] - table["installs_prev"]
-    table["rank_change"] = table["rank_prev"] - table["rank"]
-    table["no_report"] = table["reports_today"] == 0
-    table = table.sort_values(["group", "rank", "installs", "code"], ascending=[False, True, False, True])
-    columns = ["unit_id", "code", "unit", "type", "group", "rank", "staff", "quota_total", "installs",
-               "completion", "at_quota", "installs_today", "change", "rank_change", "no_report"]
-    return table[columns].reset_index(drop=True)
+    return _with_changes(table)
 
 
 def laggards(db, day=None, county=None) -> pd.DataFrame:
@@ -236,3 +222,15 @@ def progress(db, day=None) -> dict:
         "staff_at_quota": int(totals["at_quota"]),
         "staff": int(totals["staff"]),
     }
+
+
+def _with_changes(table: pd.DataFrame) -> pd.DataFrame:
+    """Add the day-over-day change columns to a ranked table and order it for display."""
+    table["change"] = table["completion"] - table["completion_prev"]
+    table["installs_today"] = table["installs"] - table["installs_prev"]
+    table["rank_change"] = table["rank_prev"] - table["rank"]
+    table["no_report"] = table["reports_today"] == 0
+    table = table.sort_values(["group", "rank", "installs", "code"], ascending=[False, True, False, True])
+    columns = ["unit_id", "code", "unit", "type", "group", "rank", "staff", "quota_total", "installs",
+               "completion", "at_quota", "installs_today", "change", "rank_change", "no_report"]
+    return table[columns].reset_index(drop=True)
