@@ -49,8 +49,11 @@ if st.button(t("entry.save"), type="primary", disabled=not changes or state != "
     except CampaignError as error:
         ui.show_error(error)
     else:
-        st.session_state["entry_saved"] = t("entry.saved", **result)
+        st.session_state["entry_saved"] = (editor_key, t("entry.saved", **result))
         st.session_state.pop(editor_key, None)
         st.rerun()
-if message := st.session_state.pop("entry_saved", None):
-    st.success(message)
+# the confirmation stays until the next edit: a rerun from the grid after the save must not hide it
+if changes:
+    st.session_state.pop("entry_saved", None)
+elif (saved := st.session_state.get("entry_saved")) and saved[0] == editor_key:
+    st.success(saved[1])

@@ -19,6 +19,8 @@ def test_entry_changes_the_ranking(demo_path):
     at.button(key="entry_save").click().run()
     assert errors(at) == []
     assert any("已保存" in s.value for s in at.success)
+    at.run()  # the grid reruns the page after a save: the confirmation stays
+    assert any("已保存" in s.value for s in at.success)
 
     after = rankings.unit_ranking(db, "2026-11-28").set_index("code").loc["T09"]
     assert after["installs"] > before["installs"] and after["rank"] < before["rank"]

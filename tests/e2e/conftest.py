@@ -128,10 +128,70 @@ def open_url(page, server, path: str):
     settle(page, 800)
 
 
+def navigate(page, key: str, lang: str):
+    """Open a page from the sidebar menu, as a user does (on a phone the sidebar opens first and closes after)."""
+    from campaign.i18n import t
+
+    sidebar = page.get_by_test_id("stSidebar")
+    if sidebar.get_attribute("data-collapsed") == "true":
+        page.get_by_test_id("stExpandSidebarButton").click()
+    link = sidebar.get_by_test_id("stSidebarNavLink").filter(has_text=t(f"nav.{key}", lang)).first
+    more = sidebar.get_by_test_id("stSidebarNavViewButton")  # a long menu shows its first ten pages
+    if not link.is_visible() and more.count() and "more" in more.inner_text().lower():
+        more.click()
+    link.click()
+    sidebar.locator('[data-testid="stSidebarNavLink"][aria-current="page"]').filter(
+        has_text=t(f"nav.{key}", lang)).wait_for(state="attached")
+    settle(page, 500)
+    if page.viewport_size["width"] < 640 and sidebar.get_attribute("data-collapsed") != "true":
+        sidebar.get_by_test_id("stSidebarCollapseButton").click()  # on a phone the menu covers the page
+        page.wait_for_timeout(300)
+
+
+def upload(page, path, shows: str):
+    """Choose a file in the page's file uploader and wait until the page shows `shows`.
+
+    An uploader that the previous script run is still replacing can drop the file: choose it again then."""
+    for _ in range(3):
+        page.get_by_test_id("stFileUploaderDropzoneInput").last.set_input_files(str(path))
+        try:
+            page.get_by_text(shows).first.wait_for(timeout=15_000)
+            break
+        except Exception:  # Playwright's TimeoutError
+            continue
+    page.get_by_text(shows).first.wait_for(timeout=1_000)
+    settle(page)
+
+
 def page_problems(page) -> list[str]:
     """Exceptions and error boxes shown on the page."""
     boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
     return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+def type_in_grid(grid, column: int, row: int, value: str, x: int):
+    """Type a value into a data editor's cell as a user does: double-click it, replace the text, Enter.
+
+    The grid is drawn on a canvas, so the cell is clicked by position: `x` pixels from the grid's left edge, row
+    `row` under the 35 px header. A click on a fresh grid may only focus it, so this tries again until the cell
+    (read back from the grid's accessible table, `glide-cell-<column>-<row>`) shows the value."""
+    page, box = grid.page, grid.bounding_box()
+    editor = page.locator("input.gdg-input, textarea.gdg-input")
+    cell = grid.get_by_test_id(f"glide-cell-{column}-{row}")
+    for _ in range(5):
+        page.mouse.dblclick(box["x"] + x, box["y"] + 35 * (row + 1) + 17)
+        try:
+            editor.wait_for(timeout=5_000)
+        except Exception:  # Playwright's TimeoutError: the click only focused the grid
+            continue
+        editor.fill(value)
+        editor.press("Enter")
+        editor.wait_for(state="detached")
+        for _ in range(20):  # the accessible table follows the canvas a moment later
+            if cell.inner_text() == value:
+                return
+            page.wait_for_timeout(100)
+    raise AssertionError(f"could not type {value!r} into row {row}, column {column}")
 
 
 def grid_rows(page, index=0) -> list[list[str]]:

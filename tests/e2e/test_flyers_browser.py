@@ -1,23 +1,29 @@
-"""In a real browser (issue 4): a grid worker on a phone makes a sheet of hand-out cards and downloads the PDF."""
+"""Journey 3 (issues 4 and 8): a grid worker on a phone makes a sheet of hand-out cards and downloads the PDF.
+
+The flyer itself is printed in Chinese for residents whatever the screen's language."""
 
 import pytest
 
-from tests.e2e.conftest import PHONE, new_page, shot, sign_in
+from campaign.i18n import t
+from tests.e2e.conftest import PHONE, navigate, new_page, page_problems, shot, sign_in
 from tests.test_flyers import APP_STORE, pdf_pages_text, qr_codes
 
 pytestmark = pytest.mark.e2e
+LANG = {"zh-CN": "zh", "en-US": "en"}
 
 
-def test_grid_worker_downloads_cards_for_their_grid(server, browser, tmp_path):
-    page = new_page(browser, "zh-CN", viewport=PHONE)
-    sign_in(page, server.url, "grid_cx")
-    page.goto(f"{server.url}/flyers")
-    page.get_by_role("heading", name="二维码宣传单").wait_for()
-    page.get_by_text("发放卡片（A4 多张，带裁切线）").click()
-    page.get_by_role("button", name="生成 PDF").click()
-    button = page.get_by_role("button", name="下载 PDF")
+def test_grid_worker_downloads_cards_for_their_grid(server, browser, locale, tmp_path):
+    lang = LANG[locale]
+    page = new_page(browser, locale, viewport=PHONE)
+    sign_in(page, server, "grid_cx", lang)
+    navigate(page, "flyers", lang)
+    page.get_by_role("heading", name=t("flyers.title", lang)).wait_for()
+    page.get_by_text(t("flyers.kind.cards", lang)).click()
+    page.get_by_role("button", name=t("flyers.make", lang)).click()
+    button = page.get_by_role("button", name=t("flyers.download_pdf", lang))
     button.wait_for()
-    shot(page, "flyers-phone")
+    assert page_problems(page) == []
+    shot(page, f"journey3-flyers-{lang}")
     with page.expect_download() as download:
         button.click()
     path = tmp_path / download.value.suggested_filename

@@ -1,0 +1,108 @@
+"""Regenerate the README's screenshots in docs/screenshots/ from a fresh demo county.
+
+    python scripts/screenshots.py            # needs Debian chromium and fonts-noto-cjk (as the e2e tests)
+
+The app pages are photographed in headless Chromium (the e2e tests' server and helpers); the bulletin, the
+reminder letter and the flyers are rendered by the same functions the app's download buttons use.
+"""
+
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("CAMPAIGN_TODAY", "2026-11-28")
+
+from PIL import Image  # noqa: E402
+
+from campaign import access, bulletin, bulletin_render, clock, demo, flyers, flyers_store, letters  # noqa: E402
+from campaign import letters_render  # noqa: E402
+from campaign.i18n import t  # noqa: E402
+from campaign import db as database  # noqa: E402
+from tests.e2e.conftest import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Server, navigate, new_page,  # noqa: E402
+                                settle, sign_in, type_in_grid, upload)
+
+OUT = ROOT / "docs" / "screenshots"
+ADMIN = access.Actor("admin", access.ADMIN)
+
+
+def save(name: str, png: bytes, width: int | None = None) -> None:
+    image = Image.open(io.BytesIO(png))
+    if width and image.width > width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    image.save(OUT / f"{name}.png", optimize=True)
+    print("wrote", OUT / f"{name}.png", image.size)
+
+
+def documents(db) -> None:
+    """The bulletin image, a reminder letter and the three flyers, as users download them."""
+    day = clock.today()
+    save("bulletin", bulletin_render.png_bytes(bulletin.build(db, day), "zh"), width=720)
+    first = int(letters.list_letters(db).iloc[0]["id"])
+    save("reminder-letter", flyers.png_from_pdf(letters_render.pdf_bytes(letters.get_letter(db, first)), dpi=100)[0])
+    options = flyers_store.options(db)
+    places = {loc.kind: loc for loc in reversed(flyers_store.all_locations(db))}
+    for kind, where in (("poster", "window"), ("cards", "grid"), ("slip", "class")):
+        pdf = flyers.render_pdf(kind, [places[where]], options)
+        save(f"flyer-{kind}", flyers.png_from_pdf(pdf, dpi=110)[0])
+
+
+def pages(db_path: Path) -> None:
+    """The app in the browser: the leaders' overview, phone entry, an import's explained errors, the bulletin page."""
+    from playwright.sync_api import sync_playwright
+
+    server = Server(db_path)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            page = new_page(browser, "zh-CN", DESKTOP)
+            sign_in(page, server, "leader")
+            page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first.wait_for()
+            settle(page, 1500)
+            save("overview", page.screenshot())
+            navigate(page, "bulletin", "zh")
+            page.get_by_role("button", name=t("bulletin.make")).click()
+            page.get_by_role("button", name=t("bulletin.download_png")).wait_for(timeout=60_000)
+            settle(page, 1000)
+            save("bulletin-page", page.screenshot())
+            page.context.close()
+
+            page = new_page(browser, "zh-CN", PHONE)
+            sign_in(page, server, "coord_cx")
+            navigate(page, "entry", "zh")
+            type_in_grid(page.get_by_test_id("stDataFrame").first, 1, 0, "4", x=100)
+            settle(page, 800)
+            save("entry-phone", page.screenshot())
+            page.context.close()
+
+            page = new_page(browser, "zh-CN", DESKTOP)
+            sign_in(page, server, "admin")
+            navigate(page, "data_import", "zh")
+            page.get_by_test_id("stSelectbox").first.click()
+            page.get_by_role("option", name=t("import.kind.staff")).click()
+            settle(page)
+            bad = db_path.parent / "staff_bad.csv"
+            bad.write_text("单位,姓名,手机号\n城厢镇,新同事甲,13800001111\n不存在镇,新同事乙,\n城厢镇,,12345\n", encoding="utf-8")
+            upload(page, bad, t("import.nothing_written"))
+            save("import-errors", page.screenshot())
+            browser.close()
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "campaign.db"
+        db = database.connect(path)
+        demo.load_demo(db, clock.today())
+        documents(db)
+        db.conn.close()
+        pages(path)
+
+
+if __name__ == "__main__":
+    main()
