@@ -3,14 +3,17 @@
 import streamlit as st
 
 import ui
-from campaign import clock, installs, settings, units
+import ui_city
+from campaign import access, clock, installs, settings, units
 from campaign.errors import CampaignError
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("entry.title"))
 st.caption(t("entry.help"))
 
-choices = units.writable_units(db, me, types=("township", "community", "department"))
+# issue 9: at city scale an administrator picks a county first (one county is the default)
+county = ui_city.county_choice(db, me, "entry_county") if access.scope_units(db, me) is None else None
+choices = units.writable_units(db, me, types=("township", "community", "department"), below=county)
 if not choices:
     st.info(t("entry.no_units"))
     st.stop()
@@ -41,7 +44,8 @@ edited = st.data_editor(
     },
 )
 
-changes = {int(row.id): row.today for row in edited.itertuples() if str(row.today) != str(sheet.loc[row.Index, "today"])}
+held = [str(value) for value in sheet["today"].tolist()]  # a column at a time: a unit may have hundreds of people
+changes = {int(sid): value for sid, value, old in zip(edited["id"].tolist(), edited["today"].tolist(), held) if str(value) != old}
 st.caption(t("entry.changed", count=len(changes)))
 if st.button(t("entry.save"), type="primary", disabled=not changes or state != "open", key="entry_save"):
     try:

@@ -23,7 +23,7 @@ if rep is None or rep["as_of"] is None:
     st.info(t("overview.no_population" if rep is None else "overview.no_registrations"))
 else:
     version = rep["population_version"]
-    st.caption(f"{conf['county_name']} · " + t("overview.as_of", day=rep["as_of"], version=t(
+    st.caption(f"{rep['county']} · " + t("overview.as_of", day=rep["as_of"], version=t(
         "coverage.version_label", year=version["year"], kind=t(f"coverage.kind.{version['kind']}"),
         source=f" · {version['source']}" if version["source"] else "")))
     goal, estimated = rep["targets"] or {}, rep["coverage_16_60_estimated"]

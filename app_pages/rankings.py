@@ -52,8 +52,8 @@ visible = table[[access.can_see_details(db, me, uid) for uid in table["unit_id"]
 if visible.empty:
     st.info(t("rank.no_staff_access"))
     st.stop()
-unit_id = st.selectbox(t("field.unit"), visible["unit_id"], key="rank_unit",
-                       format_func=lambda uid: visible.set_index("unit_id").loc[uid, "unit"])
+names = dict(zip(visible["unit_id"].tolist(), visible["unit"].tolist()))
+unit_id = st.selectbox(t("field.unit"), list(names), key="rank_unit", format_func=names.get)
 try:
     people = rankings.staff_ranking(db, me, int(unit_id), day)
 except CampaignError as error:

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from campaign import access, audit, clock, settings, summaries, users
+from campaign import access, audit, clock, coverage_store, settings, summaries, users
 from campaign import db as database
 from campaign.db import write
 
@@ -169,4 +169,5 @@ def _coverage(db, rng, units, start: dt.date, days: int) -> int:
                 rows.append((day, town, band[0], band[1], int(pop[(town, band)] * rate), stamp, "system"))
     db.conn.executemany("INSERT INTO registration_rows (as_of, township, age_lo, age_hi, registered, imported_at, imported_by)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    coverage_store.rebuild_summaries(db)  # the coverage summaries the imports would have kept (issue 9)
     return len(rows)

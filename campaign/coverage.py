@@ -4,6 +4,7 @@ Figures are kept as exact Fractions while they are computed (a band split across
 gives fractional persons) and turned into int/float only for display and JSON.
 """
 
+import bisect
 import datetime as dt
 import difflib
 import functools
@@ -70,6 +71,7 @@ def parse_age(text) -> Band | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def share_in_range(band: Band, lo: int = AGE_LO, hi: int = AGE_HI) -> tuple[Fraction, bool]:
     """The share of a band inside lo..hi, split evenly across its years; True when that is an estimate."""
     years = band.top - band.lo + 1
@@ -166,7 +168,8 @@ def number(value):
     """A Fraction as an int when whole, else a float; None stays None."""
     if value is None:
         return None
-    value = Fraction(value)
+    if not hasattr(value, "denominator"):  # ints and Fractions have one
+        value = Fraction(value)
     return int(value) if value.denominator == 1 else float(value)
 
 
@@ -195,23 +198,46 @@ class Figures:
         return any(r is not None and r > 1 for r in (self.coverage, self.coverage_16_60))
 
     def as_dict(self) -> dict:
+        coverage, coverage_16_60 = self.coverage, self.coverage_16_60
         return {
             "population": number(self.population),
             "registered": number(self.registered),
-            "coverage": self.coverage,
+            "coverage": coverage,
             "population_16_60": number(self.population_16_60),
             "registered_16_60": number(self.registered_16_60),
-            "coverage_16_60": self.coverage_16_60,
+            "coverage_16_60": coverage_16_60,
             "coverage_16_60_estimated": self.estimated,
-            "over_100": self.over_100,
+            "over_100": any(r is not None and r > 1 for r in (coverage, coverage_16_60)),
         }
+
+
+def exact(value) -> int | Fraction:
+    """An int or Fraction as it is, anything else (a float, a "3/5" text) as a Fraction."""
+    return value if type(value) is int or type(value) is Fraction else Fraction(value)
+
+
+def exact_sum(values) -> int | Fraction:
+    """The exact sum of ints and Fractions, adding numerators per denominator (one Fraction per denominator)."""
+    whole, parts = 0, {}
+    for value in values:
+        if type(value) is int:
+            whole += value
+        else:
+            value = exact(value)
+            parts[value.denominator] = parts.get(value.denominator, 0) + value.numerator
+    for denominator, numerator in parts.items():
+        whole += Fraction(numerator, denominator)
+    return whole
 
 
 def rate(part, whole) -> float | None:
     """part ÷ whole; None ("no data") when either is missing or the whole is zero."""
     if part is None or whole is None or whole == 0:
         return None
-    return float(Fraction(part) / Fraction(whole))
+    if not (hasattr(part, "denominator") and hasattr(whole, "denominator")):  # ints and Fractions have one
+        part, whole = Fraction(part), Fraction(whole)
+    # int ÷ int is correctly rounded, so this is float(Fraction(part) / Fraction(whole)) without the Fractions
+    return (part.numerator * whole.denominator) / (part.denominator * whole.numerator)
 
 
 def summarize(rows) -> dict[str, tuple]:
@@ -235,23 +261,43 @@ def compute(population_rows, registration_rows, *, population_sums=None) -> tupl
     re-summing the same population for every snapshot.
     """
     people = population_sums if population_sums is not None else summarize(population_rows)
-    registered = summarize(registration_rows)
+    return combine(people, summarize(registration_rows))
+
+
+def combine(people: dict, registered: dict) -> tuple[Figures, dict[str, Figures], list[str]]:
+    """compute() from per-township sums (see summarize: ints and Fractions) of the population and of one day's
+    registrations."""
     townships = {}
     for name, (pop, pop_range, pop_est) in people.items():
         reg = registered.get(name)
-        townships[name] = Figures(Fraction(pop), reg and Fraction(reg[0]), Fraction(pop_range),
-                                  reg and Fraction(reg[1]), pop_est or bool(reg and reg[2]))
-    both = [townships[name] for name in people if name in registered]
-    counted = both or list(townships.values())  # no registrations at all: the population alone
-    total = Figures(
-        sum((f.population for f in counted), Fraction(0)),
-        sum((f.registered for f in both), Fraction(0)) if both else None,
-        sum((f.population_16_60 for f in counted), Fraction(0)),
-        sum((f.registered_16_60 for f in both), Fraction(0)) if both else None,
-        any(f.estimated for f in counted),
-    )
+        townships[name] = Figures(pop, reg and reg[0], pop_range, reg and reg[1], pop_est or bool(reg and reg[2]))
     unknown = sorted(set(registered) - set(people))
-    return total, townships, unknown
+    return total_figures(people, registered), townships, unknown
+
+
+def total_figures(people: dict, registered: dict, cache: dict | None = None) -> Figures:
+    """combine()'s total alone: over the townships in both, or the population alone when none is."""
+    both = tuple(name for name in people if name in registered)
+    sums = (exact_sum(registered[name][0] for name in both), exact_sum(registered[name][1] for name in both),
+            any(registered[name][2] for name in both)) if both else None
+    return total_over(people, both, sums, cache)
+
+
+def total_over(people: dict, both: tuple, registered: tuple | None, cache: dict | None = None) -> Figures:
+    """The total over the townships `both` (in people's order) whose registrations sum to `registered`
+    (total, aged 16–60, estimated), or over the population alone when `both` is empty.
+
+    cache: a dict kept across calls with the same people (a trend), holding the population sums per set of townships.
+    """
+    counted = both or tuple(people)  # no registrations at all: the population alone
+    cache = {} if cache is None else cache
+    if counted not in cache:
+        cache[counted] = (exact_sum(people[name][0] for name in counted), exact_sum(people[name][1] for name in counted),
+                          any(people[name][2] for name in counted))
+    population, population_16_60, estimated = cache[counted]
+    if not both:
+        return Figures(population, None, population_16_60, None, estimated)
+    return Figures(population, registered[0], population_16_60, registered[1], estimated or registered[2])
 
 
 # ---- targets, gap and pace ---------------------------------------------------------------
@@ -260,7 +306,16 @@ def gap_persons(target: float | None, population, registered) -> int | None:
     """Persons still to register: ceil(target × population − registered), at least 0."""
     if target is None or population is None or registered is None or population == 0:
         return None
-    return max(0, math.ceil(Fraction(str(target)) * Fraction(population) - Fraction(registered)))
+    goal, population, registered = _target(target), exact(population), exact(registered)
+    # ceil(goal × population − registered) in whole numbers (a page asks this for every township)
+    num = (goal.numerator * population.numerator * registered.denominator
+           - registered.numerator * goal.denominator * population.denominator)
+    return max(0, -(-num // (goal.denominator * population.denominator * registered.denominator)))
+
+
+@functools.lru_cache(maxsize=64)
+def _target(target: float) -> Fraction:
+    return Fraction(str(target))
 
 
 def per_day(gap: int | None, as_of: dt.date, deadline: dt.date | None) -> int | None:
@@ -316,7 +371,8 @@ def _rank(own: float | None, others: list[float]) -> int | None:
 
 def competition_rank_desc(values: list[float | None]) -> list[int | None]:
     """Competition ranks, higher is better ("1, 2, 2, 4"); a missing value has no rank."""
-    return [_rank(value, values) for value in values]
+    known = sorted(value for value in values if value is not None)
+    return [None if value is None else 1 + len(known) - bisect.bisect_right(known, value) for value in values]
 
 
 def city_rank(peers: list[tuple[str, float | None, float | None]], own_name: str,

@@ -151,8 +151,9 @@ def register(cli, import_group, report) -> None:
 
     @report.command("coverage")
     @click.option("--as-of", "as_of", default=None, help="Day (YYYY-MM-DD); the latest snapshot on or before it. Default today.")
+    @click.option("--county", default=None, help="A county's code or name (a city-scale database): its townships only.")
     @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-    def report_coverage(as_of, fmt):
+    def report_coverage(as_of, county, fmt):
         """Registration coverage, total and ages 16–60, per township, with targets, gaps and city rank.
 
         JSON is one object; rates are unrounded fractions. csv and table list the townships.
@@ -161,7 +162,8 @@ def register(cli, import_group, report) -> None:
         """
         base = _base()
         try:
-            result = coverage_report.report(base.open_db(), as_of)
+            db = base.open_db()
+            result = coverage_report.report(db, as_of, county and store.county_id(db, county))
         except CampaignError as error:
             base.fail(error)
         if fmt == "json":

@@ -26,13 +26,14 @@ def overview(db, day=None, county=None) -> dict:
     """Everything the overview page shows on a day; coverage parts are None before any population is imported."""
     day = clock.as_date(day or clock.today())
     try:
-        report, trend = coverage_report.build(db, day)
+        report, trend = coverage_report.build(db, day, county)  # county: one county of a city (issue 9)
     except NotFound:
         report, trend = None, None
-    units = rankings.unit_ranking(db, day, county)  # county: one county of a city (issue 9)
+    units = rankings.unit_ranking(db, day, county)
     laggards = rankings.laggards(db, day, county)
     no_report = units[units["no_report"]]
-    reconciliation = coverage_reconcile.reconcile(db, None, day)
+    reconciliation = coverage_reconcile.reconcile(
+        db, None, day, townships=None if county is None or report is None else [t["township"] for t in report["townships"]])
     return {
         "day": day,
         "report": report,

@@ -1,7 +1,8 @@
 """Reconciliation: installs reported in each township beside the rise in official registrations.
 
-Reported installs come from every channel that exists: staff installs (install_reports of units
-in the township) and each outreach module (campaign/outreach*.py) that offers either
+Reported installs come from every channel that exists: staff installs (active staff of units in the
+township, from campaign days, as the rankings count them; read from the install summaries) and each
+outreach module (campaign/outreach*.py) that offers either
 
     installs_by_township(db, since, until) -> DataFrame(township_id, channel, installs)
     installs_by_unit(db, first_day, last_day) -> {key: installs}
@@ -13,6 +14,7 @@ exceed the registration increase over the same days by more than the margin set 
 """
 
 import datetime as dt
+import functools
 import importlib
 import pkgutil
 
@@ -21,17 +23,21 @@ import pandas as pd
 import campaign
 from campaign import clock, settings
 from campaign import coverage_store as store
-from campaign.coverage import summarize
 
 
 def staff_installs_by_unit(db, first_day: dt.date, last_day: dt.date) -> dict[int, int]:
-    """Current staff install reports per unit over days first_day..last_day."""
-    rows = db.execute(
-        """SELECT s.unit_id, SUM(r.installs) FROM install_reports r JOIN staff s ON s.id = r.staff_id
-           WHERE r.superseded_by IS NULL AND r.day >= ? AND r.day <= ? GROUP BY s.unit_id""",
-        [first_day.isoformat(), last_day.isoformat()],
-    )
-    return {uid: total for uid, total in rows}
+    """Installs reported by active staff per unit over days first_day..last_day (as the rankings count them).
+
+    Read from the install summaries (campaign/summaries.py): each unit's total less the days outside
+    the period, so a period ending today reads one row per unit and a few days' rows.
+    """
+    totals = dict(db.execute("SELECT unit_id, installs FROM install_unit_totals"))
+    for outside, bound in (("<", first_day), (">", last_day)):
+        # summed here rather than by GROUP BY, which would walk the primary key instead of the day index
+        for uid, installs in db.execute(f"SELECT unit_id, installs FROM install_unit_days WHERE day {outside} ?",
+                                        [clock.as_date(bound).isoformat()]):
+            totals[uid] = totals.get(uid, 0) - installs
+    return {uid: total for uid, total in totals.items() if total}
 
 
 def _from_township_frame(function):
@@ -49,14 +55,18 @@ def _from_township_frame(function):
     return by_channel
 
 
+@functools.lru_cache(maxsize=1)
+def _outreach_modules() -> list[str]:
+    """campaign/outreach*.py module names (looked up once per process: a page asks on every run)."""
+    return sorted(info.name for info in pkgutil.iter_modules(campaign.__path__) if info.name.startswith("outreach"))
+
+
 def channels() -> list[tuple[str, object]]:
     """(name, function) for staff and for each outreach module that reports installs by unit or township."""
     found = [("staff", staff_installs_by_unit)]
-    for info in sorted(pkgutil.iter_modules(campaign.__path__), key=lambda i: i.name):
-        if not info.name.startswith("outreach"):
-            continue
-        module = importlib.import_module(f"campaign.{info.name}")
-        name = info.name.removeprefix("outreach").strip("_") or "outreach"
+    for name in _outreach_modules():
+        module = importlib.import_module(f"campaign.{name}")
+        name = name.removeprefix("outreach").strip("_") or "outreach"
         if callable(getattr(module, "installs_by_unit", None)):
             found.append((name, module.installs_by_unit))
         if callable(getattr(module, "installs_by_township", None)):
@@ -86,6 +96,7 @@ def unit_townships(db, townships, alias_map: dict) -> dict[int, str]:
 
 def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships) -> tuple[dict, dict]:
     """({township: {channel: installs}}, {channel: installs outside any township}) over the days given."""
+    townships = set(townships)
     alias_map = store.aliases(db)
     where = unit_townships(db, townships, alias_map)
     per_township: dict = {}
@@ -120,12 +131,12 @@ def flagged(reported: int, increase: int | None, margin: float) -> bool:
     return reported - increase > margin * max(increase, 0)
 
 
-def reconcile(db, first_day=None, last_day=None) -> dict:
+def reconcile(db, first_day=None, last_day=None, *, townships=None) -> dict:
     """Per township over a period: reported installs by channel, registration increase, excess and flag.
 
     The increase runs from the latest snapshot before first_day (else the earliest) to the latest
     snapshot on or before last_day; reports are counted over the days between those snapshots.
-    Defaults: the campaign start to today.
+    Defaults: the campaign start to today; townships: only these rows (one county of a city).
     """
     conf = settings.get_all(db)
     first_day = clock.as_date(first_day or conf["start_date"])
@@ -138,18 +149,16 @@ def reconcile(db, first_day=None, last_day=None) -> dict:
         return empty
     base = store.latest_snapshot(db, first_day - dt.timedelta(days=1))
     if base is None:
-        days = [d for d in store.snapshot_days(db) if d <= end]
-        base = days[0]
+        base = store.first_snapshot(db)
     if base >= end:
         return {**empty, "base": base, "end": end}
-    townships = store.version_townships(db, version.id)
-    snapshots = store.registration_rows(db, since=base, until=end)
-    before, after = summarize(snapshots.get(base, [])), summarize(snapshots.get(end, []))
+    only, townships = townships, store.version_townships(db, version.id)
+    before, after = store.registration_sums(db, base), store.registration_sums(db, end)
     reports, outside = reported_by_township(db, base + dt.timedelta(days=1), end, townships)
     seen = {c for figures in reports.values() for c in figures} | set(outside)
     names = ["staff"] + sorted(seen - {"staff"})
     records = []
-    for township in townships:
+    for township in townships if only is None else sorted(set(townships) & set(only)):
         by_channel = reports.get(township, {})
         reported = sum(by_channel.values())
         increase = after[township][0] - before[township][0] if township in after and township in before else None
@@ -159,6 +168,8 @@ def reconcile(db, first_day=None, last_day=None) -> dict:
             "ratio": None if not increase or increase <= 0 else reported / increase,
             "flagged": flagged(reported, increase, conf["reconcile_margin"]),
         })
-    table = pd.DataFrame(records).sort_values(["flagged", "excess"], ascending=[False, False], na_position="last")
+    table = pd.DataFrame(records)
+    if records:
+        table = table.sort_values(["flagged", "excess"], ascending=[False, False], na_position="last")
     return {**empty, "base": base, "end": end, "first_day": base + dt.timedelta(days=1), "last_day": end,
             "table": table.reset_index(drop=True), "outside": outside, "channels": names}

@@ -16,25 +16,37 @@ from campaign.errors import NotFound
 TREND_COLUMNS = ["day", "registered", "coverage", "registered_16_60", "coverage_16_60", "estimated"]
 
 
-def _population(db, conf):
+def _version(db, conf):
     version = store.active_version(db, conf)
     if version is None:
         raise NotFound("coverage.no_population")
-    rows = store.population_rows(db, version.id)
-    return version, rows, rules.summarize(rows)
+    return version
 
 
 def trend(db, as_of=None, *, conf=None) -> pd.DataFrame:
     """Per snapshot day up to as_of: registered and coverage, total and 16–60 (estimated flag)."""
-    conf = conf or settings.get_all(db)
-    _, rows, sums = _population(db, conf)
-    records = []
-    for day, registered in sorted(store.registration_rows(db, until=as_of or clock.today()).items()):
-        total, _, _ = rules.compute(rows, registered, population_sums=sums)
-        records.append({"day": day, "registered": rules.number(total.registered), "coverage": total.coverage,
-                        "registered_16_60": rules.number(total.registered_16_60),
-                        "coverage_16_60": total.coverage_16_60, "estimated": total.estimated})
-    return pd.DataFrame(records, columns=TREND_COLUMNS)
+    version = _version(db, conf or settings.get_all(db))
+    return pd.DataFrame(_trend(db, version, as_of or clock.today()), columns=TREND_COLUMNS)
+
+
+def _trend(db, version, until, people=None) -> dict[str, list]:
+    """The trend's columns: the day totals kept for the population version, or for a county (people: its
+    townships' population sums) the totals of its townships' registrations."""
+    if people is None:
+        days = store.day_totals(db, version.id, until)
+    else:
+        days, cache = [], {}
+        for day, present, registered, registered_16_60, estimated in store.registration_totals_by_day(db, people, until):
+            both = tuple(name for name in people if name in present)
+            total = rules.total_over(people, both, (registered, registered_16_60, estimated), cache)
+            days.append((day, total.population, total.population_16_60, total.registered, total.registered_16_60,
+                         total.estimated))
+    columns = {name: [] for name in TREND_COLUMNS}
+    for day, population, pop_range, registered, reg_range, estimated in days:
+        for name, value in zip(TREND_COLUMNS, (day, registered, rules.rate(registered, population), rules.number(reg_range),
+                                               rules.rate(reg_range, pop_range), estimated)):
+            columns[name].append(value)
+    return columns
 
 
 def targets(conf: dict) -> dict | None:
@@ -45,25 +57,37 @@ def targets(conf: dict) -> dict | None:
             "deadline": conf.get("target_deadline") or conf["deadline"]}
 
 
-def report(db, as_of=None) -> dict:
+def report(db, as_of=None, county=None) -> dict:
     """Every coverage figure on a day (the latest snapshot on or before it), ready for JSON.
 
+    county: a county unit's id in a city-scale database: only the townships under it count.
     Raises NotFound("coverage.no_population") when no population has been imported.
     """
-    return build(db, as_of)[0]
+    return _build(db, as_of, county)[0]
 
 
-def build(db, as_of=None) -> tuple[dict, pd.DataFrame]:
+def build(db, as_of=None, county=None) -> tuple[dict, pd.DataFrame]:
     """The report and the trend it was computed from (see report)."""
+    result, columns = _build(db, as_of, county)
+    return result, pd.DataFrame(columns, columns=TREND_COLUMNS)
+
+
+def _build(db, as_of, county) -> tuple[dict, dict[str, list]]:
     conf = settings.get_all(db)
     requested = clock.as_date(as_of or clock.today())
-    version, rows, sums = _population(db, conf)
+    version = _version(db, conf)
     day = store.latest_snapshot(db, requested)
-    registered = store.registration_rows(db, since=day, until=day).get(day, []) if day else []
-    total, townships, unknown = rules.compute(rows, registered, population_sums=sums)
+    name, inside = conf["county_name"], None
+    if county is not None:  # one county of a city: its townships, its trend
+        name, inside = store.county_scope(db, county, set(store.version_townships(db, version.id)))
+    sums = store.population_sums(db, version.id, inside)
+    registered = store.registration_sums(db, day, inside) if day else {}
+    people = None if county is None else sums
+    total, townships, unknown = rules.combine(sums, registered)
     goal = targets(conf)
-    series = trend(db, day, conf=conf) if day else pd.DataFrame(columns=TREND_COLUMNS)
+    columns = _trend(db, version, day, people) if day else {column: [] for column in TREND_COLUMNS}
     result = {
+        "county": name,
         "as_of": day and day.isoformat(),
         "requested": requested.isoformat(),
         "population_version": {"id": version.id, "year": version.year, "source": version.source,
@@ -83,8 +107,8 @@ def build(db, as_of=None) -> tuple[dict, pd.DataFrame]:
         result["gap"] = gaps
         result["per_day"] = {k: rules.per_day(v, day, deadline) if day else None for k, v in gaps.items()}
     speeds = {
-        "coverage": rules.pace(list(zip(series["day"], series["registered"])), day) if day else None,
-        "coverage_16_60": rules.pace(list(zip(series["day"], series["registered_16_60"])), day) if day else None,
+        "coverage": rules.pace(list(zip(columns["day"], columns["registered"])), day) if day else None,
+        "coverage_16_60": rules.pace(list(zip(columns["day"], columns["registered_16_60"])), day) if day else None,
     }
     result["pace"] = {k: None if v is None else float(v) for k, v in speeds.items()}
     if result["gap"] is not None:
@@ -94,10 +118,10 @@ def build(db, as_of=None) -> tuple[dict, pd.DataFrame]:
             result["reach"][key] = {"status": status, "date": when and when.isoformat(),
                                     "after_deadline": bool(when and when > clock.as_date(goal["deadline"]))}
     bulletin_day, peers = store.peer_bulletin(db, requested)
-    rank = rules.city_rank(peers, conf["county_name"], total.coverage, total.coverage_16_60)
+    rank = rules.city_rank(peers, name, total.coverage, total.coverage_16_60)
     result["city_rank"] = rank and {**rank, "bulletin": bulletin_day.isoformat()}
-    result["bulletin"] = _bulletin(peers, conf["county_name"], total) if peers else None
-    return result, series
+    result["bulletin"] = _bulletin(peers, name, total) if peers else None
+    return result, columns
 
 
 def _townships(townships: dict, goal: dict | None) -> list[dict]:

@@ -50,3 +50,48 @@ def m001_coverage(db):
         );
         """
     )
+
+
+@coverage()
+def m002_coverage_summaries(db):
+    # Kept in step with every import (issue 9): a report reads one row per township, a trend one row per day.
+    db.executescript(
+        """
+        CREATE TABLE registration_days (
+            as_of TEXT NOT NULL,
+            township TEXT NOT NULL,
+            registered INTEGER NOT NULL,
+            registered_16_60 TEXT NOT NULL,
+            estimated INTEGER NOT NULL,
+            PRIMARY KEY (as_of, township)
+        ) WITHOUT ROWID;
+        CREATE TABLE population_townships (
+            version_id INTEGER NOT NULL,
+            township TEXT NOT NULL,
+            people INTEGER NOT NULL,
+            people_16_60 TEXT NOT NULL,
+            estimated INTEGER NOT NULL,
+            PRIMARY KEY (version_id, township)
+        ) WITHOUT ROWID;
+        CREATE TABLE coverage_days (
+            version_id INTEGER NOT NULL,
+            as_of TEXT NOT NULL,
+            population INTEGER NOT NULL,
+            population_16_60 TEXT NOT NULL,
+            registered INTEGER,
+            registered_16_60 TEXT,
+            estimated INTEGER NOT NULL,
+            PRIMARY KEY (version_id, as_of)
+        ) WITHOUT ROWID;
+        """
+    )
+    from campaign.coverage_store import rebuild_summaries
+
+    rebuild_summaries(db)
+
+
+@coverage()
+def m003_registration_days_township_cover(db):
+    # a county's trend reads its townships' days only, from the index alone
+    db.execute("CREATE INDEX registration_days_township_cover ON registration_days"
+               "(township, as_of, registered, registered_16_60, estimated)")

@@ -2,13 +2,20 @@
 
 Every query about these tables lives here. Ages are stored as bands (age_lo, age_hi; age_hi
 NULL for "and over"), exactly as imported.
+
+Summaries (issue 9), kept in the same transaction as every import and rebuilt from the raw rows by
+`rebuild_summaries`: `registration_days` (per snapshot day × township: registered, registered aged
+16–60 as an exact fraction, estimated flag), `population_townships` (the same per population
+version × township) and `coverage_days` (per version × snapshot day: the county's total figures as
+`coverage.combine` computes them). Fractions are stored as text ("2469/5") so nothing is rounded.
 """
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 from campaign import access, audit, clock, settings
-from campaign.coverage import Band, closest
+from campaign.coverage import Band, closest, combine, summarize
 from campaign.db import write
 from campaign.errors import InvalidValue, NotFound
 
@@ -33,8 +40,8 @@ def list_versions(db) -> list[PopulationVersion]:
     """Every population version with its total and number of townships, oldest first."""
     rows = db.execute(
         """SELECT v.id, v.year, v.source, v.kind, v.filename, v.imported_at,
-                  COALESCE(SUM(r.people), 0), COUNT(DISTINCT r.township)
-           FROM population_versions v LEFT JOIN population_rows r ON r.version_id = v.id
+                  COALESCE(SUM(r.people), 0), COUNT(r.township)
+           FROM population_versions v LEFT JOIN population_townships r ON r.version_id = v.id
            GROUP BY v.id ORDER BY v.id"""
     ).fetchall()
     return [PopulationVersion(*row) for row in rows]
@@ -89,6 +96,7 @@ def save_population(db, actor, year: int, source: str, kind: str, filename: str,
         "INSERT INTO population_rows (version_id, township, age_lo, age_hi, people) VALUES (?, ?, ?, ?, ?)",
         [(version_id, township, band.lo, band.hi, people) for township, band, people in rows],
     )
+    _refresh_population(db, version_id, rows)
     total = sum(people for *_, people in rows)
     audit.record(db, actor, "create" if old is None else "update", "population_version", version_id,
                  old=old, new={**label, "people": total})
@@ -104,7 +112,19 @@ def population_rows(db, version_id: int) -> list[tuple[str, Band, int]]:
 
 def version_townships(db, version_id: int) -> list[str]:
     return [name for (name,) in db.execute(
-        "SELECT DISTINCT township FROM population_rows WHERE version_id = ? ORDER BY township", [version_id])]
+        "SELECT township FROM population_townships WHERE version_id = ? ORDER BY township", [version_id])]
+
+
+def population_sums(db, version_id: int, townships=None) -> dict[str, tuple]:
+    """township -> (people, people aged 16–60, estimated) of one version (all townships or those given),
+    as coverage.summarize gives them."""
+    sql = "SELECT township, people, people_16_60, estimated FROM population_townships WHERE version_id = ?"
+    params = [version_id]
+    if townships is not None:
+        sql += f" AND township IN ({', '.join('?' * len(townships))})"
+        params += sorted(townships)
+    return {township: (people, _number(inside), bool(estimated))
+            for township, people, inside, estimated in db.execute(sql, params)}
 
 
 # ---- registration snapshots --------------------------------------------------------------
@@ -115,8 +135,10 @@ def save_registrations(db, actor, rows) -> dict:
     Runs inside the caller's write transaction.
     """
     pairs = sorted({(day, township) for day, township, _, _ in rows})
-    held = {(day, township): total for day, township, total in db.execute(
-        "SELECT as_of, township, SUM(registered) FROM registration_rows GROUP BY as_of, township")}
+    held = {}
+    for day in sorted({day for day, _ in pairs}):
+        held.update({(day, township): total for township, total in db.execute(
+            "SELECT township, registered FROM registration_days WHERE as_of = ?", [day])})
     replaced = [pair for pair in pairs if pair in held]
     db.conn.executemany("DELETE FROM registration_rows WHERE as_of = ? AND township = ?", replaced)
     stamp = clock.stamp()
@@ -125,9 +147,15 @@ def save_registrations(db, actor, rows) -> dict:
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(day, township, band.lo, band.hi, value, stamp, actor.name) for day, township, band, value in rows],
     )
-    new_totals: dict = {}
-    for day, township, _, value in rows:
-        new_totals[(day, township)] = new_totals.get((day, township), 0) + value
+    # a (day, township) is replaced whole, so the rows just stored are all of its rows
+    sums = summarize(((day, township), band, value) for day, township, band, value in rows)
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO registration_days (as_of, township, registered, registered_16_60, estimated)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(day, township, total, str(inside), int(est)) for (day, township), (total, inside, est) in sums.items()],
+    )
+    _refresh_days(db, sorted({day for day, _ in pairs}))
+    new_totals = {pair: total for pair, (total, _, _) in sums.items()}
     audit.record_many(db, actor, "update", "registrations",
                       [(f"{day}/{township}", None, held[(day, township)], new_totals[(day, township)])
                        for day, township in replaced])
@@ -137,7 +165,13 @@ def save_registrations(db, actor, rows) -> dict:
 def snapshot_days(db) -> list[dt.date]:
     """Every snapshot day, oldest first."""
     return [dt.date.fromisoformat(day) for (day,) in db.execute(
-        "SELECT DISTINCT as_of FROM registration_rows ORDER BY as_of")]
+        "SELECT DISTINCT as_of FROM registration_days ORDER BY as_of")]
+
+
+def first_snapshot(db) -> dt.date | None:
+    """The earliest snapshot day."""
+    row = db.execute("SELECT MIN(as_of) FROM registration_rows").fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
 def latest_snapshot(db, on_or_before) -> dt.date | None:
@@ -161,6 +195,151 @@ def registration_rows(db, *, since=None, until=None) -> dict[dt.date, list[tuple
     for day, township, lo, hi, value in db.execute(sql + " GROUP BY as_of, township, age_lo, age_hi", params):
         result.setdefault(dt.date.fromisoformat(day), []).append((township, Band(lo, hi), value))
     return result
+
+
+def registration_sums(db, day, townships=None) -> dict[str, tuple]:
+    """township -> (registered, registered aged 16–60, estimated) on one snapshot day (all townships or those
+    given), as coverage.summarize gives them."""
+    sql = "SELECT township, registered, registered_16_60, estimated FROM registration_days WHERE as_of = ?"
+    params = [clock.as_date(day).isoformat()]
+    if townships is not None:
+        sql += f" AND township IN ({', '.join('?' * len(townships))})"
+        params += sorted(townships)
+    return {township: (total, _number(inside), bool(estimated))
+            for township, total, inside, estimated in db.execute(sql, params)}
+
+
+def registration_totals_by_day(db, townships, until) -> list[tuple]:
+    """(day, townships present, registered, registered aged 16–60, estimated) summed over some townships
+    (a county's), per snapshot day up to `until`, oldest first.
+
+    The exact 16–60 figures ("2469/5") are summed in SQL per denominator: CAST takes the numerator.
+    """
+    townships = sorted(townships)
+    within = f"township IN ({', '.join('?' * len(townships))}) AND as_of <= ?"
+    params = [*townships, clock.as_date(until).isoformat()]
+    days: dict = {}
+    for day, denominator, numerators, total, estimated, count in db.execute(
+            f"""SELECT as_of, {_DENOMINATOR} AS den, SUM(CAST(registered_16_60 AS INTEGER)), SUM(registered),
+                       MAX(estimated), COUNT(*)
+                FROM registration_days WHERE {within} GROUP BY as_of, den""", params):
+        slot = days.setdefault(day, [0, 0, False, 0])
+        slot[0] += Fraction(numerators, denominator) if denominator != 1 else numerators
+        slot[1] += total
+        slot[2] = slot[2] or bool(estimated)
+        slot[3] += count
+    present = {day: set(townships) for day in days}
+    if any(count < len(townships) for *_, count in days.values()):  # a day without some township: which are there
+        for day in present:
+            present[day] = set()
+        for day, township in db.execute(f"SELECT as_of, township FROM registration_days WHERE {within}", params):
+            present[day].add(township)
+    return [(dt.date.fromisoformat(day), present[day], total, inside, estimated)
+            for day, (inside, total, estimated, _) in sorted(days.items())]
+
+
+_DENOMINATOR = ("CASE WHEN instr(registered_16_60, '/') > 0"
+                " THEN CAST(substr(registered_16_60, instr(registered_16_60, '/') + 1) AS INTEGER) ELSE 1 END")
+
+
+def county_id(db, text: str) -> int:
+    """A county unit's id from its code or name."""
+    row = db.execute("SELECT id FROM units WHERE type = 'county' AND (code = ? OR name = ?) ORDER BY code = ? DESC",
+                     [text, text, text]).fetchone()
+    if row is None:
+        raise InvalidValue("error.unit_not_found", unit=text)
+    return row[0]
+
+
+def county_scope(db, county_id: int, known) -> tuple[str, set[str]]:
+    """A county unit's name and the townships of `known` named by a unit under it (directly or through an alias)."""
+    rows = db.execute(
+        """WITH RECURSIVE below(id, name) AS (
+               SELECT id, name FROM units WHERE id = ?
+               UNION ALL SELECT u.id, u.name FROM units u JOIN below b ON u.parent_id = b.id)
+           SELECT name FROM below""", [county_id]).fetchall()
+    if not rows:
+        raise InvalidValue("error.unit_not_found", unit=county_id)
+    alias_map = aliases(db)
+    names = {name if name in known else alias_map.get(name) for (name,) in rows}
+    return rows[0][0], {name for name in names if name in known}
+
+
+def day_totals(db, version_id: int, until) -> list[tuple]:
+    """(day, population, population 16–60, registered, registered 16–60, estimated) per snapshot day up to `until`,
+    the county's totals over one population version (coverage.combine's total); registered None when no
+    township of that day is in the version."""
+    rows = db.execute(
+        "SELECT as_of, population, population_16_60, registered, registered_16_60, estimated FROM coverage_days"
+        " WHERE version_id = ? AND as_of <= ? ORDER BY as_of", [version_id, clock.as_date(until).isoformat()])
+    return [(dt.date.fromisoformat(day), population, _number(pop_range), registered,
+             None if reg_range is None else _number(reg_range), bool(estimated))
+            for day, population, pop_range, registered, reg_range, estimated in rows]
+
+
+# ---- summaries upkeep --------------------------------------------------------------------
+
+def _number(text: str) -> int | Fraction:
+    """A stored exact figure: "2469/5" or "1234"."""
+    numerator, _, denominator = text.partition("/")
+    return Fraction(int(numerator), int(denominator)) if denominator else int(numerator)
+
+
+def _refresh_population(db, version_id: int, rows) -> None:
+    """Re-summarize one version from its (township, Band, people) rows and recompute its day totals."""
+    db.execute("DELETE FROM population_townships WHERE version_id = ?", [version_id])
+    db.conn.executemany(
+        "INSERT INTO population_townships (version_id, township, people, people_16_60, estimated) VALUES (?, ?, ?, ?, ?)",
+        [(version_id, township, total, str(inside), int(est)) for township, (total, inside, est) in summarize(rows).items()],
+    )
+    db.execute("DELETE FROM coverage_days WHERE version_id = ?", [version_id])
+    _refresh_days(db, None, [version_id])
+
+
+def _refresh_days(db, days, version_ids=None) -> None:
+    """Recompute coverage_days for the days given (None: every snapshot day) and versions (None: all)."""
+    if version_ids is None:
+        version_ids = [vid for (vid,) in db.execute("SELECT id FROM population_versions")]
+    if days is None:
+        days = [day for (day,) in db.execute("SELECT DISTINCT as_of FROM registration_days")]
+    registered = {day: registration_sums(db, day) for day in days}
+    rows = []
+    for version_id in version_ids:
+        people = population_sums(db, version_id)
+        for day, sums in registered.items():
+            total, _, _ = combine(people, sums)
+            rows.append((version_id, day, int(total.population), str(total.population_16_60),
+                         None if total.registered is None else int(total.registered),
+                         None if total.registered_16_60 is None else str(total.registered_16_60), int(total.estimated)))
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO coverage_days (version_id, as_of, population, population_16_60, registered,"
+        " registered_16_60, estimated) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def rebuild_summaries(db) -> None:
+    """Recompute every coverage summary from the raw rows (runs inside the caller's transaction, if any)."""
+    bands: dict = {}
+
+    def band(lo, hi):
+        return bands.get((lo, hi)) or bands.setdefault((lo, hi), Band(lo, hi))
+
+    db.execute("DELETE FROM registration_days")
+    db.execute("DELETE FROM population_townships")
+    db.execute("DELETE FROM coverage_days")
+    raw = db.execute("SELECT as_of, township, age_lo, age_hi, registered FROM registration_rows")
+    sums = summarize(((day, township), band(lo, hi), value) for day, township, lo, hi, value in raw)
+    db.conn.executemany(
+        "INSERT INTO registration_days (as_of, township, registered, registered_16_60, estimated) VALUES (?, ?, ?, ?, ?)",
+        [(day, township, total, str(inside), int(est)) for (day, township), (total, inside, est) in sums.items()],
+    )
+    for (version_id,) in db.execute("SELECT id FROM population_versions").fetchall():
+        _refresh_population(db, version_id, population_rows(db, version_id))
+
+
+def summaries_snapshot(db) -> dict:
+    """Every coverage summary row (for checks against a recomputation)."""
+    return {table: sorted(tuple(row) for row in db.execute(f"SELECT * FROM {table}"))
+            for table in ("registration_days", "population_townships", "coverage_days")}
 
 
 # ---- township names and aliases ----------------------------------------------------------

@@ -4,10 +4,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from campaign import access, audit, clock, installs, settings, summaries, units
+from campaign import access, audit, clock, installs_bulk, settings, summaries, units
 from campaign.db import write
 from campaign.errors import FileRejected, RowError, RowsRejected
-from campaign.tables import Upload, parse_date, read_table
+from campaign.tables import Upload, read_table
 
 YES = {"1", "是", "在职", "yes", "y", "true", "active", "有效"}
 NO = {"0", "否", "离职", "no", "n", "false", "inactive", "无效", "停用"}
@@ -177,59 +177,11 @@ def apply_staff(db, actor, plan):
 # ---- installs ----------------------------------------------------------------------------
 
 def validate_installs(db, actor, frame, conf):
-    from campaign.staff import index_by_unit_and_name
-
-    errors, plan = [], []
-    ids = units.lookup(db)
-    people = index_by_unit_and_name(db)
-    active = {sid for (sid,) in db.execute("SELECT id FROM staff WHERE active = 1")}
-    now = clock.now()
-    start = clock.as_date(conf["start_date"])
-    allowed = access.scope_units(db, actor)
-    seen = {}
-    for row in frame.itertuples(index=False):
-        r = row.line
-        uid = ids.get(row.unit)
-        sid = None
-        if uid is None:
-            errors.append(RowError(r, "unit", "row.unknown_unit", value=row.unit))
-        elif allowed is not None and uid not in allowed:
-            errors.append(RowError(r, "unit", "row.outside_scope", value=row.unit))
-        else:
-            phone = re.sub(r"[\s-]", "", row.phone) or None
-            matches = people.get((uid, row.name), [])
-            if phone:
-                matches = [m for m in matches if m[1] == phone]
-            if not matches:
-                errors.append(RowError(r, "name", "row.unknown_person", value=row.name, unit=row.unit))
-            elif len(matches) > 1:
-                errors.append(RowError(r, "name", "row.ambiguous_person", value=row.name, unit=row.unit))
-            elif matches[0][0] not in active:
-                errors.append(RowError(r, "name", "row.inactive_person", value=row.name))
-            else:
-                sid = matches[0][0]
-        day = parse_date(row.date)
-        if day is None:
-            errors.append(RowError(r, "date", "row.bad_date", value=row.date))
-        elif day > now.date():
-            errors.append(RowError(r, "date", "row.future_date", value=day.isoformat()))
-        elif day < start:
-            errors.append(RowError(r, "date", "row.before_start", value=day.isoformat(), start=start.isoformat()))
-        elif installs.day_state(conf, actor, day, now) == "locked":
-            errors.append(RowError(r, "date", "row.day_locked", value=day.isoformat()))
-        number, reason = installs.check_value(row.installs, conf["max_daily_installs"])
-        if reason:
-            errors.append(RowError(r, "installs", reason, value=row.installs, max=conf["max_daily_installs"]))
-        if sid is not None and day is not None:
-            if (sid, day) in seen:
-                errors.append(RowError(r, "date", "row.duplicate_entry", value=row.name, first=seen[(sid, day)]))
-            seen[(sid, day)] = r
-            plan.append((sid, day.isoformat(), number, uid))
-    return plan, errors
+    return installs_bulk.validate_import(db, actor, frame, conf)
 
 
 def apply_installs(db, actor, plan):
-    return installs.apply_reports(db, actor, plan, source="import")
+    return installs_bulk.apply_import(db, actor, plan, source="import")
 
 
 CORE_KINDS = {

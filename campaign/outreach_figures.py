@@ -136,8 +136,9 @@ _BASE = {
 }
 
 
-def unit_figures(db, channel: str, day=None, conf=None) -> pd.DataFrame:
-    """One row per active unit of the channel with its figures through `day` (from the campaign start)."""
+def unit_figures(db, channel: str, day=None, conf=None, *, townships=True) -> pd.DataFrame:
+    """One row per active unit of the channel with its figures through `day` (from the campaign start),
+    with each unit's township unless `townships` is False (walking the whole units tree costs)."""
     day = clock.as_date(day or clock.today())
     conf = conf or settings.get_all(db)
     base = pd.read_sql_query(_BASE[channel], db.conn)
@@ -161,6 +162,8 @@ def unit_figures(db, channel: str, day=None, conf=None) -> pd.DataFrame:
         frame[column] = frame[column].fillna(0).astype(int)
     frame["denominator"] = frame["denominator"].fillna(0).astype(int)
     frame["reached_raw"] = frame["flyers"] if channel == "schools" else frame["reached_sum"]
+    if not townships:
+        return with_rates(frame.drop(columns="reached_sum"), channel).sort_values("code").reset_index(drop=True)
     towns = townships_of(db)
     names = {uid: (code, name) for uid, code, name in db.execute("SELECT id, code, name FROM units")}
     frame["township_id"] = frame["unit_id"].map(towns)
@@ -239,9 +242,11 @@ def summary(db, day=None) -> list[dict]:
     """One line per channel: units, denominator, reached, reach, installs, coverage and what needs attention."""
     day = clock.as_date(day or clock.today())
     conf = settings.get_all(db)
+    present = _channels_with_units(db)
     lines = []
     for channel in ALL_CHANNELS:
-        units = unit_figures(db, channel, day, conf)
+        # A channel without a unit has nothing to read (a city running only the staff campaign: issue 9).
+        units = unit_figures(db, channel, day, conf, townships=False) if channel in present else _NO_UNITS
         total = summarise(units).iloc[0] if len(units) else None
         line = {
             "channel": channel,
@@ -257,11 +262,23 @@ def summary(db, day=None) -> list[dict]:
             "no_data": int(units["no_data"].sum()),
         }
         if channel == "grids":
-            line["idle"] = int(len(idle(units, day, conf["grid_idle_days"])))
+            line["idle"] = int(len(idle(units, day, conf["grid_idle_days"]))) if len(units) else 0
         if channel == "windows":
             line["without_qr"] = int((units["reached"] == 0).sum())
         lines.append(line)
     return lines
+
+
+_NO_UNITS = pd.DataFrame({"over": [], "no_data": [], "reached": []}, dtype=bool)
+
+
+def _channels_with_units(db) -> set[str]:
+    """The channels with at least one active unit of their types (one query over the units)."""
+    from campaign.outreach import CHANNEL_OF_TYPE
+
+    kinds = list(CHANNEL_OF_TYPE)
+    found = db.execute(f"SELECT DISTINCT type FROM units WHERE active = 1 AND type IN ({','.join('?' * len(kinds))})", kinds)
+    return {CHANNEL_OF_TYPE[kind] for (kind,) in found}
 
 
 def _float(value) -> float | None:

@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from campaign import access, clock, quota, settings, summaries, units
 
@@ -68,6 +71,28 @@ def unit_ranking_from_raw(db, day=None) -> pd.DataFrame:
 
 def staff_ranking(db, actor, unit_id: int, day=None) -> pd.DataFrame:
     """One unit's people ranked by installs against their quota (refused outside the actor's scope)."""
+    access.require_details(db, actor, unit_id)
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    unit_quota = units.effective_quota(db, unit_id, conf["default_quota"])
+    people = summaries.staff_through(db, unit_id, day.isoformat(), conf["start_date"])
+    ranks = quota.competition_rank([p[4] for p in people])
+    order = sorted(range(len(people)), key=lambda i: (ranks[i], people[i][1]))  # stable: ties stay by id
+    installs = np.array([people[i][4] for i in order], dtype=np.int64)
+    quotas = np.array([people[i][3] if people[i][3] is not None else unit_quota for i in order], dtype=np.int64)
+    return pd.DataFrame({
+        "rank": np.array([ranks[i] for i in order], dtype=np.int64),
+        "staff_id": np.array([people[i][0] for i in order], dtype=np.int64),
+        "name": pd.array([people[i][1] for i in order], dtype=_STR),
+        "installs": installs,
+        "quota": quotas,
+        "completion": np.minimum(installs / quotas, 1.0),
+        "installs_today": installs - np.array([people[i][5] for i in order], dtype=np.int64),
+    })
+
+
+def staff_ranking_from_raw(db, actor, unit_id: int, day=None) -> pd.DataFrame:
+    """Reference for staff_ranking, from the raw install reports (slow for a large unit)."""
     access.require_details(db, actor, unit_id)
     day = clock.as_date(day or clock.today())
     staff = per_staff(db, day, unit_id=unit_id)
@@ -150,33 +175,131 @@ def group_summary(table: pd.DataFrame, group: str) -> dict:
 
 
 # ---- from the maintained summaries (issue 9): what every page reads --------------------------
+# Plain numpy over one row per unit: a city has ~2,000 units, and pandas merges and group-bys
+# cost more than the summary reads themselves.
 
-FIGURE_COLUMNS = ["unit_id", "staff", "quota_total", "installs", "credited", "at_quota",
-                  "installs_prev", "credited_prev", "reports_today"]
+def _through(db, day: dt.date, county=None, back: int = 1) -> tuple[dict, dict]:
+    """The ranked units (of one county, when given) with their totals, and from the summaries:
+    "day": (installs, credited, at_quota, reports on the day) through `day`, "prev": (installs, credited)
+    through the day before, and "credited": {d: credited through d} for the `back` days before `day`."""
+    held = summaries.unit_totals(db, RANKED_TYPES, county)
+    first_held, last_held = summaries.day_span(db)
+    prev, first = day - dt.timedelta(days=1), day - dt.timedelta(days=back)
+    # Through a day = all days minus the later ones, or the days since the start: whichever reads fewer rows.
+    backward = last_held is None or (clock.as_date(last_held) - first) <= (day - clock.as_date(first_held))
+    if backward:
+        only_day = last_held is None or last_held <= day.isoformat()  # then every row read is the day's own
+        late = summaries.unit_days(db, prev.isoformat(), "9999-12-31", county,
+                                   [c for c in summaries.DAY_COLUMNS if c != "day" or not only_day])
+        if only_day:
+            late["day"] = np.full(len(late["unit_id"]), int(day.strftime("%Y%m%d")), dtype=np.int64)
+        parts = [_Rows(held, late)]
+        if back > 1:  # the days before that: only credited is asked for them (and their day, if more than one)
+            early = summaries.unit_days(db, first.isoformat(), prev.isoformat(), county,
+                                        ("unit_id", "credited") + (("day",) if back > 2 else ()))
+            if back == 2:
+                early["day"] = np.full(len(early["unit_id"]), int(prev.strftime("%Y%m%d")), dtype=np.int64)
+            parts.append(_Rows(held, early))
+    else:
+        parts = [_Rows(held, summaries.unit_days(db, "", day.isoformat(), county))]
+
+    def through(on: dt.date, column: str) -> np.ndarray:
+        key = int(on.strftime("%Y%m%d"))
+        if not backward:
+            return parts[0].sum(column, lambda d: d <= key)
+        return held[column] - sum(part.sum(column, lambda d: d > key) for part in parts if column in part.rows)
+
+    on_day = int(day.strftime("%Y%m%d"))
+    return held, {
+        "day": (*(through(day, c) for c in ("installs", "credited", "at_quota")), parts[0].sum("reports", lambda d: d == on_day)),
+        "prev": (through(prev, "installs"), through(prev, "credited")),
+        "credited": {prev - dt.timedelta(days=k): through(prev - dt.timedelta(days=k), "credited") for k in range(back)},
+    }
 
 
-def unit_figures(db, day) -> pd.DataFrame:
-    """Per unit with active staff, its figures through `day` and through the day before, from the summaries."""
-    day = clock.as_date(day)
-    rows = summaries.unit_figures(db, day.isoformat(), (day - dt.timedelta(days=1)).isoformat())
-    return pd.DataFrame(rows, columns=FIGURE_COLUMNS, dtype="int64")
+class _Rows:
+    """Per-unit day rows placed against the held units (rows of units not held are left out)."""
+
+    def __init__(self, held: dict, rows: dict):
+        ids, n = held["unit_id"], len(held["unit_id"])
+        self.rows, self.n = rows, n
+        order = np.argsort(ids)
+        if n:
+            self.at = order[np.minimum(np.searchsorted(ids, rows["unit_id"], sorter=order), n - 1)]
+            self.known = ids[self.at] == rows["unit_id"]
+        else:
+            self.at, self.known = rows["unit_id"], np.zeros(len(rows["unit_id"]), dtype=bool)
+
+    def sum(self, column: str, on) -> np.ndarray:
+        """Per held unit, the sum of `column` over its rows whose day satisfies `on`."""
+        mask = self.known & on(self.rows["day"])
+        return np.bincount(self.at[mask], weights=self.rows[column][mask], minlength=self.n).astype(np.int64)
 
 
-def _ranked(figures: pd.DataFrame, info: pd.DataFrame, credited: str) -> pd.DataFrame:
-    table = figures.merge(info, on="unit_id")
-    table["completion"] = table[credited] / table["quota_total"]
-    table["rank"] = quota.rank_within(table, "completion")
-    return table
+def _ranks(completion: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Competition ranks (1, 2, 2, 4) of completion, higher first, within each group (integer codes)."""
+    ranks = np.zeros(len(completion), dtype=np.int64)
+    rounded = np.round(completion, 12)
+    for group in range(int(groups.max()) + 1 if len(groups) else 0):
+        where = np.flatnonzero(groups == group)
+        values = rounded[where]
+        ranks[where] = len(values) - np.searchsorted(np.sort(values), values, side="right") + 1
+    return ranks
+
+
+def _table(held: dict, today: tuple, before: tuple, only=None) -> pd.DataFrame:
+    """The unit ranking table (see unit_ranking) from the figures through the day and the day before
+    (ranked among every held unit; only the units in `only`, when given, are shown)."""
+    names, groups = held["group"], held["group_code"]
+    installs, credited, at_quota, reports = today
+    completion = credited / held["quota_total"]
+    completion_prev = before[1] / held["quota_total"]
+    rank, rank_prev = _ranks(completion, groups), _ranks(completion_prev, groups)
+    shown = np.arange(len(groups)) if only is None else np.flatnonzero(np.isin(held["unit_id"], list(only)))
+    codes = held["code"].take(pa.array(shown, type=pa.int64()))
+    code_order = pc.rank(codes, sort_keys="ascending", tiebreaker="dense").to_numpy() if len(shown) else shown
+    order = shown[np.lexsort((code_order, -installs[shown], rank[shown], groups[shown]))]
+    columns = {
+        "unit_id": held["unit_id"], "code": held["code"], "unit": held["name"], "type": held["type"], "group": names,
+        "rank": rank, "staff": held["staff"], "quota_total": held["quota_total"], "installs": installs,
+        "completion": completion, "at_quota": at_quota, "installs_today": installs - before[0],
+        "change": completion - completion_prev, "rank_change": rank_prev - rank, "no_report": reports == 0,
+    }
+    return pd.DataFrame({name: values[order] if isinstance(values, np.ndarray) else _text(values, order)
+                         for name, values in columns.items()})
+
+
+_STR = pd.Series([""]).dtype  # pandas' default text dtype (arrow-backed where pyarrow is installed, as Streamlit needs it)
+
+
+def _text(values: pa.Array, order: np.ndarray):
+    """An arrow text column in `order`, as pandas' text (no Python object per cell when pandas keeps text in arrow)."""
+    picked = values.take(pa.array(order, type=pa.int64()))
+    if getattr(_STR, "storage", None) == "pyarrow":
+        return pd.arrays.ArrowStringArray(picked.cast(pa.large_string()), dtype=_STR)
+    return pd.array(picked.to_pylist(), dtype=_STR)
 
 
 def unit_ranking(db, day=None, county=None) -> pd.DataFrame:
     """Units ranked by quota completion within their group (of one county, when given), with the change since the day before."""
     day = clock.as_date(day or clock.today())
-    figures, info = unit_figures(db, day), unit_info(db, county)
-    table = _ranked(figures, info, "credited")
-    before = _ranked(figures, info, "credited_prev")
-    table["completion_prev"], table["rank_prev"] = before["completion"], before["rank"]
-    return _with_changes(table)
+    held, figures = _through(db, day, county)
+    return _table(held, figures["day"], figures["prev"])
+
+
+def _bottom(held: dict, groups: np.ndarray, credited: np.ndarray, n: int) -> set:
+    """quota.bottom on numpy columns: the worst n of each group larger than n, never a unit at 100%."""
+    completion = credited / held["quota_total"]
+    rank = _ranks(completion, groups)
+    hit = set()
+    for group in range(int(groups.max()) + 1 if len(groups) else 0):
+        where = np.flatnonzero(groups == group)
+        if len(where) <= n:
+            continue
+        threshold = np.sort(rank[where])[::-1][n - 1]
+        chosen = where[(rank[where] >= threshold) & (completion[where] < 1)]
+        hit |= {int(uid) for uid in held["unit_id"][chosen]}
+    return hit
 
 
 def laggards(db, day=None, county=None) -> pd.DataFrame:
@@ -184,12 +307,11 @@ def laggards(db, day=None, county=None) -> pd.DataFrame:
     day = clock.as_date(day or clock.today())
     conf = settings.get_all(db)
     n, days = conf["laggard_bottom"], conf["laggard_days"]
-    info = unit_info(db, county)
-    bottoms = [quota.bottom(_ranked(unit_figures(db, day - dt.timedelta(days=back)), info, "credited"), n)
-               for back in range(days - 1, -1, -1)]
-    hit = quota.laggards(bottoms, days)
-    table = unit_ranking(db, day, county)
-    return table[table["unit_id"].isin(hit)].reset_index(drop=True)
+    held, figures = _through(db, day, county, back=max(days - 1, 1))
+    credited = {**figures["credited"], day: figures["day"][1]}
+    recent = [day - dt.timedelta(days=back) for back in range(days - 1, -1, -1)]  # oldest first
+    hit = quota.laggards([_bottom(held, held["group_code"], credited[d], n) for d in recent], days)
+    return _table(held, figures["day"], figures["prev"], only=hit)
 
 
 def progress(db, day=None) -> dict:
@@ -199,17 +321,18 @@ def progress(db, day=None) -> dict:
     conf = settings.get_all(db)
     start, deadline = clock.as_date(conf["start_date"]), clock.as_date(conf["deadline"])
     totals = summaries.campaign_totals(db, day.isoformat())
-    daily = pd.DataFrame(summaries.campaign_days(db, start.isoformat(), day.isoformat()),
-                         columns=["day", "installs", "credited"])
-    days = pd.date_range(start, max(day, start), freq="D")
-    series = pd.DataFrame({"day": days.date})
-    series = series.merge(daily.assign(day=pd.to_datetime(daily["day"]).dt.date), on="day", how="left").fillna(0)
-    series["installs"] = series["installs"].astype(int)
-    series["cumulative"] = series["installs"].cumsum()
-    series["credited"] = series["credited"].astype(int).cumsum()
+    daily = {d: (i, c) for d, i, c in summaries.campaign_days(db, start.isoformat(), day.isoformat())}
     quota_total = int(totals["quota_total"])
     span = max((deadline - start).days + 1, 1)
-    series["pace"] = [round(quota_total * min((d - start).days + 1, span) / span) for d in series["day"]]
+    dates = [start + dt.timedelta(days=k) for k in range((max(day, start) - start).days + 1)]
+    figures = np.array([daily.get(d.isoformat(), (0, 0)) for d in dates], dtype=np.int64).reshape(len(dates), 2)
+    series = pd.DataFrame({
+        "day": np.array(dates, dtype=object),
+        "installs": figures[:, 0],
+        "credited": figures[:, 1].cumsum(),
+        "cumulative": figures[:, 0].cumsum(),
+        "pace": np.array([round(quota_total * min(k + 1, span) / span) for k in range(len(dates))], dtype=np.int64),
+    })
     remaining = quota_total - int(totals["credited"])
     return {
         "series": series,

@@ -9,9 +9,16 @@ holds the sum over all days, so today's ranking reads one row per unit plus toda
 A write for (person, day) can change that person's credited figures on later days too (where the
 running total crosses the quota), so `apply_reports` recomputes the touched people's contributions
 (≤ one row per day each) before and after the write and adds the differences, in the same
-transaction. Changes of quotas, active flags, the unit tree or the start date rebuild everything.
+transaction. An import (`installs_bulk.apply_import`) does the same for all its people at once in
+numpy (`contributions_of`), from each person's first day in the file. Changes of quotas, active
+flags, the unit tree or the start date rebuild everything.
 """
 
+import datetime as dt
+import json
+
+import numpy as np
+import pyarrow as pa
 from sqlite_utils import Migrations
 
 from campaign import settings, units
@@ -62,6 +69,29 @@ def m002_covering_day_index(db):
         """
         DROP INDEX install_unit_days_day;
         CREATE INDEX install_unit_days_cover ON install_unit_days(day, unit_id, installs, credited, at_quota, reports);
+        """
+    )
+
+
+@summaries()
+def m003_staff_totals(db):
+    # A unit's staff ranking and entry sheet read each person's total instead of their ~120 reports.
+    db.execute("CREATE TABLE install_staff_totals (staff_id INTEGER PRIMARY KEY, installs INTEGER NOT NULL)")
+    conf = _load_people(db)
+    refresh_staff_totals(db, conf["start_date"], everyone=True)
+    db.execute("DELETE FROM temp._sq")
+
+
+@summaries()
+def m004_units_version(db):
+    # A new random version on every change to the units tree: readers cache the units' names by it.
+    db.executescript(
+        """
+        CREATE TABLE units_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+        INSERT INTO units_version VALUES (1, random());
+        CREATE TRIGGER units_version_insert AFTER INSERT ON units BEGIN UPDATE units_version SET version = random(); END;
+        CREATE TRIGGER units_version_update AFTER UPDATE ON units BEGIN UPDATE units_version SET version = random(); END;
+        CREATE TRIGGER units_version_delete AFTER DELETE ON units BEGIN UPDATE units_version SET version = random(); END;
         """
     )
 
@@ -126,6 +156,8 @@ def rebuild(db) -> None:
            LEFT JOIN (SELECT unit_id, SUM(installs) AS installs, SUM(credited) AS credited, SUM(at_quota) AS at_quota
                       FROM install_unit_days GROUP BY unit_id) d ON d.unit_id = q.unit_id"""
     )
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'install_staff_totals'").fetchone():  # not yet in m001
+        refresh_staff_totals(db, conf["start_date"], everyone=True)
     db.execute("DELETE FROM temp._sq")
 
 
@@ -146,63 +178,253 @@ class Tracker:
             diff = tuple(n - o for n, o in zip(new, old))
             if any(diff):
                 diffs[key] = diff
+        refresh_staff_totals(db, self.conf["start_date"])
         db.execute("DELETE FROM temp._sq")
-        if not diffs:
-            return
-        per_day, per_unit = {}, {}
-        for (uid, day), diff in diffs.items():
-            per_day[day] = tuple(a + b for a, b in zip(per_day.get(day, (0, 0, 0, 0)), diff))
-            per_unit[uid] = tuple(a + b for a, b in zip(per_unit.get(uid, (0, 0, 0, 0)), diff))
-        add = ", ".join(f"{f} = {f} + excluded.{f}" for f in FIGURES)
-        db.conn.executemany(
-            f"INSERT INTO install_unit_days (unit_id, day, {', '.join(FIGURES)}) VALUES (?, ?, ?, ?, ?, ?)"
-            f" ON CONFLICT (unit_id, day) DO UPDATE SET {add}",
-            [(uid, day, *diff) for (uid, day), diff in diffs.items()],
-        )
-        db.conn.executemany(
-            f"INSERT INTO install_days (day, {', '.join(FIGURES)}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET {add}",
-            [(day, *diff) for day, diff in per_day.items()],
-        )
-        db.conn.executemany(
-            "UPDATE install_unit_totals SET installs = installs + ?, credited = credited + ?, at_quota = at_quota + ?"
-            " WHERE unit_id = ?",
-            [(i, c, a, uid) for uid, (i, c, a, _r) in per_unit.items()],
-        )
-        # A (unit, day) whose reports were all withdrawn leaves no row, as a recomputation would.
-        db.conn.executemany(
-            "DELETE FROM install_unit_days WHERE unit_id = ? AND day = ? AND installs = 0 AND credited = 0"
-            " AND at_quota = 0 AND reports = 0",
-            list(diffs),
-        )
-        db.conn.executemany(
-            "DELETE FROM install_days WHERE day = ? AND installs = 0 AND credited = 0 AND at_quota = 0 AND reports = 0",
-            [(day,) for day in per_day],
-        )
+        add_differences(db, [(uid, day, *diff) for (uid, day), diff in diffs.items()])
+
+
+def refresh_staff_totals(db, start: str, *, everyone=False) -> None:
+    """install_staff_totals for the people in temp._sq (every active person when `everyone`):
+    each one's counted installs (current reports from the campaign start), recomputed from the raw rows."""
+    if everyone:
+        db.execute("DELETE FROM install_staff_totals")
+        # One scan of the reports is faster than seeking 100,000 people's rows one person at a time.
+        source = "install_reports r NOT INDEXED JOIN temp._sq q ON q.staff_id = r.staff_id"
+    else:
+        db.execute("DELETE FROM install_staff_totals WHERE staff_id IN (SELECT staff_id FROM temp._sq)")
+        source = "temp._sq q CROSS JOIN install_reports r ON r.staff_id = q.staff_id"
+    db.execute(f"INSERT INTO install_staff_totals (staff_id, installs) SELECT r.staff_id, SUM(r.installs) FROM {source}"
+               " WHERE r.superseded_by IS NULL AND r.day >= ? GROUP BY r.staff_id", [start])
+
+
+def add_staff_installs(db, staff_id, change) -> None:
+    """Add changes of counted installs (numpy staff_id, change per report written; reports before the
+    campaign start left out) to the active people's totals in install_staff_totals (a bulk write's upkeep)."""
+    ids, where = np.unique(np.asarray(staff_id, dtype=np.int64), return_inverse=True)
+    sums = np.bincount(where.ravel(), weights=np.asarray(change, dtype=np.int64), minlength=len(ids)).astype(np.int64)
+    # Staged, then one set-based upsert: 4× cheaper than an upsert with a subquery per person.
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS _staff_change (staff_id INTEGER PRIMARY KEY, installs INTEGER NOT NULL)")
+    db.execute("DELETE FROM temp._staff_change")
+    db.conn.executemany("INSERT INTO temp._staff_change VALUES (?, ?)", zip(ids.tolist(), sums.tolist()))
+    db.execute("INSERT INTO install_staff_totals (staff_id, installs) SELECT c.staff_id, c.installs FROM temp._staff_change c"
+               " JOIN staff s ON s.id = c.staff_id AND s.active = 1 WHERE true"  # WHERE: the upsert's parsing needs it
+               " ON CONFLICT (staff_id) DO UPDATE SET installs = installs + excluded.installs")
+    db.execute("DELETE FROM temp._staff_change")
+
+
+def add_differences(db, rows) -> None:
+    """Add (unit_id, day, installs, credited, at_quota, reports) changes to every summary table
+    (inside the write's transaction); a (unit, day) or day left at zero everywhere is removed."""
+    rows = [row for row in rows if any(row[2:])]
+    if not rows:
+        return
+    per_day, per_unit = {}, {}
+    for uid, day, *diff in rows:
+        per_day[day] = tuple(a + b for a, b in zip(per_day.get(day, (0, 0, 0, 0)), diff))
+        per_unit[uid] = tuple(a + b for a, b in zip(per_unit.get(uid, (0, 0, 0, 0)), diff))
+    add = ", ".join(f"{f} = {f} + excluded.{f}" for f in FIGURES)
+    db.conn.executemany(
+        f"INSERT INTO install_unit_days (unit_id, day, {', '.join(FIGURES)}) VALUES (?, ?, ?, ?, ?, ?)"
+        f" ON CONFLICT (unit_id, day) DO UPDATE SET {add}",
+        rows,
+    )
+    db.conn.executemany(
+        f"INSERT INTO install_days (day, {', '.join(FIGURES)}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET {add}",
+        [(day, *diff) for day, diff in per_day.items()],
+    )
+    db.conn.executemany(
+        "UPDATE install_unit_totals SET installs = installs + ?, credited = credited + ?, at_quota = at_quota + ?"
+        " WHERE unit_id = ?",
+        [(i, c, a, uid) for uid, (i, c, a, _r) in per_unit.items()],
+    )
+    # A (unit, day) whose reports were all withdrawn leaves no row, as a recomputation would (every
+    # figure is a sum over reports, so only a row that lost reports can be left at zero).
+    db.conn.executemany(
+        "DELETE FROM install_unit_days WHERE unit_id = ? AND day = ? AND installs = 0 AND credited = 0"
+        " AND at_quota = 0 AND reports = 0",
+        [(uid, day) for uid, day, *diff in rows if diff[3] < 0],
+    )
+    db.conn.executemany(
+        "DELETE FROM install_days WHERE day = ? AND installs = 0 AND credited = 0 AND at_quota = 0 AND reports = 0",
+        [(day,) for day, diff in per_day.items() if diff[3] < 0],
+    )
+
+
+def active_quotas(db) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every active person's (staff_id, unit_id, quota) as numpy columns, sorted by staff_id."""
+    conf = settings.get_all(db)
+    unit_quota = units.effective_quotas(db, conf["default_quota"])
+    sid, uid, own = (json.loads(column) for column in db.execute(  # one JSON array per column: 3× faster than rows
+        "SELECT json_group_array(id), json_group_array(unit_id), json_group_array(quota)"
+        " FROM staff WHERE active = 1").fetchone())
+    quota = [q if q is not None else unit_quota.get(u, conf["default_quota"]) for u, q in zip(uid, own)]
+    sid, uid, quota = np.array(sid, dtype=np.int64), np.array(uid, dtype=np.int64), np.array(quota, dtype=np.int64)
+    order = np.argsort(sid, kind="stable")  # sorted already, in practice; searchsorted relies on it
+    return sid[order], uid[order], quota[order]
+
+
+def contributions_of(people, staff_id, day, installs, base=None) -> tuple[np.ndarray, ...]:
+    """The summaries' figures of report rows, computed in numpy (the bulk import's _CONTRIBUTIONS).
+
+    people = active_quotas(db); rows are numpy (staff_id, day as a non-negative integer in calendar
+    order, installs); `base` maps staff_id -> the running total before that person's first row given
+    (0 when absent). Rows of people not in `people` count for nothing. Returns numpy columns: unit_id,
+    day and figures (n × installs, credited, at_quota, reports) per (unit, day), then the people
+    counted and their installs summed.
+    """
+    sids, uids, quotas = people
+    where = np.searchsorted(sids, staff_id)
+    keep = where < len(sids)
+    keep[keep] = sids[where[keep]] == staff_id[keep]
+    staff_id, day, installs, where = staff_id[keep], day[keep], installs[keep], where[keep]
+    if not len(staff_id):
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, np.zeros((0, 4), dtype=np.int64), none, none
+    width = int(day.max()) + 1
+    order = np.argsort(staff_id * width + day, kind="stable")  # timsort: a file in day order is a few sorted runs
+    staff_id, day, installs, where = staff_id[order], day[order], installs[order], where[order]
+    starts = np.ones(len(staff_id), dtype=bool)
+    starts[1:] = staff_id[1:] != staff_id[:-1]
+    total = np.cumsum(installs)
+    run = total - (total - installs)[starts][np.cumsum(starts) - 1]  # running total within each person
+    if base:
+        run += np.array([base.get(int(s), 0) for s in staff_id[starts]], dtype=np.int64)[np.cumsum(starts) - 1]
+    quota, before = quotas[where], run - installs
+    figures = (installs, np.minimum(run, quota) - np.minimum(before, quota), (run >= quota) & (before < quota),
+               np.ones(len(run), dtype=np.int64))
+    keys, inverse = np.unique(uids[where] * width + day, return_inverse=True)
+    sums = np.stack([np.bincount(inverse, weights=f, minlength=len(keys)) for f in figures], axis=1).astype(np.int64)
+    per_person = np.add.reduceat(installs, np.flatnonzero(starts))
+    return keys // width, keys % width, sums, staff_id[starts], per_person
 
 
 # ---- reads -------------------------------------------------------------------------------
 
-def unit_figures(db, day: str, prev: str) -> list[tuple]:
-    """Per unit with active staff: (unit_id, staff, quota_total, installs, credited, at_quota,
-    installs_prev, credited_prev, reports_today) through `day` and through `prev` (the day before)."""
-    later: dict = {}  # unit -> [installs after day, credited after day, at_quota after day, installs after prev, credited after prev, reports on day]
-    for uid, d, installs, credited, at_quota, reports in db.execute(
-        "SELECT unit_id, day, installs, credited, at_quota, reports FROM install_unit_days WHERE day > ?", [prev]
-    ):
-        acc = later.setdefault(uid, [0, 0, 0, 0, 0, 0])
-        if d > day:
-            acc[0] += installs
-            acc[1] += credited
-            acc[2] += at_quota
-        elif d == day:
-            acc[5] += reports
-        acc[3] += installs
-        acc[4] += credited
-    none = (0, 0, 0, 0, 0, 0)
-    return [(uid, staff, quota_total, i - a[0], c - a[1], q - a[2], i - a[3], c - a[4], a[5])
-            for uid, staff, quota_total, i, c, q in db.execute(
-                "SELECT unit_id, staff, quota_total, installs, credited, at_quota FROM install_unit_totals")
-            for a in (later.get(uid, none),)]
+# Columns travel as one group_concat text per column, parsed by numpy: fetching ~2,000 units × 10
+# columns as Python row tuples costs more than every other step of a city ranking together.
+
+def _ints(text) -> np.ndarray:
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
+
+
+def _below(county) -> tuple[str, list]:
+    """A `below` CTE with the county and every unit under it (or nothing for the whole database)."""
+    if county is None:
+        return "", []
+    return ("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT u.id FROM units u JOIN below ON u.parent_id = below.id) ",
+            [int(county)])
+
+
+_UNITS: dict = {}  # (database file, units version, types, county) -> the units' columns (see _units)
+
+
+def _units(db, types, county) -> dict:
+    """The active units of `types` (below `county`) by id: numpy unit_id and group_code, arrow code, name, type, group.
+    Cached per database file and units version (names change rarely; reading 2,000 of them costs)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    key = (path, db.execute("SELECT version FROM units_version").fetchone()[0], tuple(types), county)
+    found = _UNITS.get(key) if path else None
+    if found is None:
+        cte, params = _below(county)
+        rows = db.execute(
+            cte + "SELECT group_concat(id), json_group_array(code), json_group_array(name), json_group_array(type)"
+            f" FROM (SELECT id, code, name, type FROM units WHERE active = 1 AND type IN ({','.join('?' * len(types))})"
+            + (" AND id IN below" if county is not None else "") + " ORDER BY id)",
+            params + list(types),
+        ).fetchone()
+        found = {"unit_id": _ints(rows[0]),
+                 **{name: pa.array(json.loads(text), type=pa.large_string()) for name, text in zip(("code", "name", "type"), rows[1:])}}
+        if np.any(np.diff(found["unit_id"]) < 0):  # the aggregate saw the rows out of order: sort them
+            order = np.argsort(found["unit_id"])
+            found = {name: values[order] if name == "unit_id" else values.take(pa.array(order)) for name, values in found.items()}
+        # Each unit's ranking group, and the group's number in display order (descending: township first).
+        groups = [units.group_of(kind) for kind in found["type"].to_pylist()]
+        number = {name: i for i, name in enumerate(sorted(set(groups), reverse=True))}
+        found["group"] = pa.array(groups, type=pa.large_string())
+        found["group_code"] = np.array([number[name] for name in groups], dtype=np.int64)
+        if path:
+            if len(_UNITS) >= 64:
+                _UNITS.clear()
+            _UNITS[key] = found
+    return found
+
+
+def unit_totals(db, types, county=None) -> dict:
+    """Active units of `types` with active staff (below `county`, when given): numpy columns unit_id,
+    staff, quota_total and their installs, credited and at_quota over all days, group_code; arrow code, name, type, group."""
+    units_ = _units(db, types, county)
+    names = ("unit_id", "staff", "quota_total", "installs", "credited", "at_quota")
+    rows = db.execute(f"SELECT {', '.join(f'group_concat({n})' for n in names)} FROM install_unit_totals"
+                      + (" WHERE unit_id IN (SELECT value FROM json_each(?))" if county is not None else ""),
+                      [json.dumps(units_["unit_id"].tolist())] if county is not None else []).fetchone()
+    totals = {name: _ints(text) for name, text in zip(names, rows)}
+    ids = units_["unit_id"]
+    at = np.minimum(np.searchsorted(ids, totals["unit_id"]), max(len(ids) - 1, 0))
+    held = (ids[at] == totals["unit_id"]) if len(ids) else np.zeros(len(at), dtype=bool)  # units of other types left out
+    at = at[held]
+    return {**{name: values[held] for name, values in totals.items()}, "group_code": units_["group_code"][at],
+            **{name: units_[name].take(pa.array(at)) for name in ("code", "name", "type", "group")}}
+
+
+DAY_COLUMNS = ("unit_id", "day", "installs", "credited", "at_quota", "reports")
+
+
+def unit_days(db, after: str, until: str, county=None, columns=DAY_COLUMNS) -> dict:
+    """The per-unit day rows with after < day <= until (below `county`, when given): numpy columns
+    of unit_id, day (as the integer YYYYMMDD), installs, credited, at_quota, reports (those asked for)."""
+    cte, params = _below(county)
+    picked = [c for c in DAY_COLUMNS if c in columns]
+    rows = db.execute(
+        cte + "SELECT " + ", ".join("group_concat(CAST(replace(day, '-', '') AS INTEGER))" if c == "day"
+                                    else f"group_concat({c})" for c in picked)
+        # The covering index reads only the days asked for; the primary key would seek every unit.
+        + " FROM install_unit_days INDEXED BY install_unit_days_cover WHERE day > ? AND day <= ?"
+        + (" AND unit_id IN below" if county is not None else ""),
+        params + [after, until],
+    ).fetchone()
+    return {name: _ints(text) for name, text in zip(picked, rows)}
+
+
+def staff_through(db, unit_id: int, day: str, start: str) -> list[tuple]:
+    """The unit's active people by id: (staff_id, name, phone, own quota, counted installs through `day`,
+    through the day before, and the count reported on `day` or None), from their totals (issue 9)."""
+    prev = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+    people = db.execute(
+        "SELECT s.id, s.name, s.phone, s.quota, COALESCE(t.installs, 0) FROM staff s"
+        " LEFT JOIN install_staff_totals t ON t.staff_id = s.id WHERE s.unit_id = ? AND s.active = 1 ORDER BY s.id",
+        [int(unit_id)],
+    ).fetchall()
+    last = day_span(db)[1]
+    # Through a day = the total minus the later reports, or the reports since the start: whichever are fewer.
+    backward = last is None or (dt.date.fromisoformat(max(last, prev)) - dt.date.fromisoformat(prev)) <= (
+        dt.date.fromisoformat(day) - dt.date.fromisoformat(min(start, day)))
+    # One range on day per person (two lower bounds let SQLite seek by the looser one: all their days).
+    before_start = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
+    rows = db.execute(
+        "SELECT r.staff_id, r.day, r.installs FROM staff s CROSS JOIN install_reports r ON r.staff_id = s.id"
+        " WHERE s.unit_id = ? AND s.active = 1 AND r.superseded_by IS NULL AND r.day > ? AND r.day <= ?",
+        [int(unit_id), max(prev, before_start), "9999-12-31"] if backward else [int(unit_id), before_start, day],
+    )
+    through, before, on_day = {}, {}, {}
+    for sid, d, n in rows:
+        if backward:  # rows after the day before
+            before[sid] = before.get(sid, 0) - n
+            if d > day:
+                through[sid] = through.get(sid, 0) - n
+        else:  # rows from the start through the day
+            through[sid] = through.get(sid, 0) + n
+            if d <= prev:
+                before[sid] = before.get(sid, 0) + n
+        if d == day:
+            on_day[sid] = n
+    base = (lambda total: total) if backward else (lambda total: 0)
+    return [(sid, name, phone, own, base(total) + through.get(sid, 0), base(total) + before.get(sid, 0), on_day.get(sid))
+            for sid, name, phone, own, total in people]
+
+
+def day_span(db) -> tuple[str | None, str | None]:
+    """The first and the last day with any counted report."""
+    return db.execute("SELECT MIN(day), MAX(day) FROM install_days").fetchone()
 
 
 def campaign_days(db, start: str, day: str) -> list[tuple]:

@@ -67,8 +67,8 @@ def get_unit(db, unit_id: int) -> Unit:
     return _unit(row)
 
 
-def list_units(db, *, types=None, active_only=True) -> list[Unit]:
-    """Units ordered by code, optionally of some types."""
+def list_units(db, *, types=None, active_only=True, below=None) -> list[Unit]:
+    """Units ordered by code, optionally of some types, optionally only the unit `below` and those under it."""
     sql = f"SELECT {_COLUMNS} FROM units WHERE 1=1"
     params = []
     if active_only:
@@ -76,6 +76,10 @@ def list_units(db, *, types=None, active_only=True) -> list[Unit]:
     if types:
         sql += f" AND type IN ({','.join('?' * len(types))})"
         params += list(types)
+    if below is not None:  # issue 9: one county of a city
+        sql += (" AND id IN (WITH RECURSIVE b(id) AS (SELECT ? UNION SELECT u.id FROM units u JOIN b ON u.parent_id = b.id)"
+                " SELECT id FROM b)")
+        params.append(int(below))
     return [_unit(row) for row in db.execute(sql + " ORDER BY code", params)]
 
 
@@ -131,9 +135,22 @@ def effective_quotas(db, default_quota: int) -> dict[int, int]:
     return result
 
 
-def writable_units(db, actor, *, types=None) -> list[Unit]:
-    """Units (optionally of some types) the actor may enter data for, ordered by code."""
+def effective_quota(db, unit_id: int, default_quota: int) -> int:
+    """effective_quotas for one unit: its own quota, else the nearest ancestor's, else the default."""
+    row = db.execute(
+        """WITH RECURSIVE up(id, parent_id, quota, depth) AS (
+             SELECT id, parent_id, quota, 0 FROM units WHERE id = ?
+             UNION ALL SELECT u.id, u.parent_id, u.quota, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
+             WHERE up.quota IS NULL AND up.depth < 50)
+           SELECT quota FROM up WHERE quota IS NOT NULL ORDER BY depth LIMIT 1""",
+        [int(unit_id)],
+    ).fetchone()
+    return default_quota if row is None else row[0]
+
+
+def writable_units(db, actor, *, types=None, below=None) -> list[Unit]:
+    """Units (optionally of some types, or under the unit `below`) the actor may enter data for, ordered by code."""
     from campaign import access
 
     allowed = access.scope_units(db, actor)
-    return [u for u in list_units(db, types=types) if allowed is None or u.id in allowed]
+    return [u for u in list_units(db, types=types, below=below) if allowed is None or u.id in allowed]

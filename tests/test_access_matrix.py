@@ -182,6 +182,7 @@ def test_roles_see_only_their_pages():
 NOT_WRITES = {
     "access.scope_units", "access.require_write", "access.can_see_details", "access.require_details",
     "audit.record", "audit.record_many", "installs.apply_reports", "installs.entry_sheet", "rankings.staff_ranking",
+    "installs.entry_sheet_from_raw", "rankings.staff_ranking_from_raw",  # read-only references (issue 9)
     "staff.list_staff", "units.writable_units", "users.change_password",
 }
 

@@ -7,6 +7,7 @@ from campaign import city, rankings, summaries
 from campaign import db as database
 from tests.apptest import errors, open_page
 from tests.test_summaries import recomputed
+from tests.test_summary_reads import staff_totals, staff_totals_recomputed
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,7 @@ def test_the_city_has_18_counties_about_2000_units_and_consistent_summaries(smal
     assert len(rankings.counties(db)) == 18
     assert counts["install_reports"] == db.execute("SELECT COUNT(*) FROM install_reports").fetchone()[0] > 0
     assert summaries.snapshot(db) == recomputed(db)
+    assert staff_totals(db) == staff_totals_recomputed(db)
     pd.testing.assert_frame_equal(rankings.unit_ranking(db), rankings.unit_ranking_from_raw(db))
 
 
@@ -45,12 +47,21 @@ def test_a_county_ranking_holds_only_its_units_ranked_among_themselves(small_cit
         assert part["rank"].min() == 1 and part["rank"].max() <= len(part)
 
 
-@pytest.mark.parametrize("page,key", [("rankings", "rank_county"), ("overview", "overview_county")])
+@pytest.mark.parametrize("page,key", [("rankings", "rank_county"), ("overview", "overview_county"), ("entry", "entry_county")])
 def test_pages_offer_a_county_selector_defaulting_to_one_county(small_city, page, key):
     at = open_page(small_city[0], page, user="admin", lang="zh", timeout=300)
     assert not errors(at)
     box = at.selectbox(key=key)
     assert box.value is not None and len(box.options) == 19
+
+
+def test_the_entry_page_offers_the_chosen_countys_units(small_city):
+    at = open_page(small_city[0], "entry", user="admin", lang="zh", timeout=300)
+    assert not errors(at)
+    county = next(c for c in rankings.counties(database.connect(small_city[0])) if c.id == at.selectbox(key="entry_county").value)
+    options = at.selectbox(key="entry_unit").options
+    assert len(options) == city.TOWNSHIPS + 1 + city.DEPARTMENTS
+    assert all(option.endswith(")") and f"({county.code}-" in option for option in options)
 
 
 def test_the_demo_county_shows_no_selector(demo_path):

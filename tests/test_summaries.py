@@ -75,7 +75,7 @@ def test_a_random_sequence_keeps_every_summary_equal_to_a_recomputation(demo_db,
     for sid, uid, *_ in people:
         by_unit.setdefault(uid, []).append(sid)
     now = dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    steps = ["entry"] * 8 + ["import"] * 3 + ["quota", "deactivate", "default_quota", "start"]
+    steps = ["entry"] * 8 + ["import"] * 3 + ["corrections"] * 2 + ["quota", "deactivate", "default_quota", "start"]
     rng.shuffle(steps)
     for step in steps:
         if step == "entry":  # a save for one unit and day: new values, corrections (some down to 0), unchanged
@@ -97,6 +97,17 @@ def test_a_random_sequence_keeps_every_summary_equal_to_a_recomputation(demo_db,
             ambiguous = {(code, name) for _, _, code, name, phone in people if not phone}
             lines = [line for line in lines if tuple(line.split(",")[:2]) not in ambiguous or line.split(",")[2]]
             load(db, "installs", "\n".join(lines))
+        elif step == "corrections":  # a file re-sending held reports: some changed (a few to 0), some the same
+            held = db.execute("""SELECT u.code, s.name, s.phone, r.day, r.installs FROM install_reports r
+                                 JOIN staff s ON s.id = r.staff_id JOIN units u ON u.id = s.unit_id
+                                 WHERE r.superseded_by IS NULL AND s.active = 1 AND s.phone IS NOT NULL
+                                 AND u.type IN ('township', 'community', 'department') AND r.day >= ?
+                                 ORDER BY r.id""", [start.isoformat()]).fetchall()
+            lines = ["unit,name,phone,date,installs"]
+            for code, name, phone, day, n in rng.sample(held, k=min(len(held), 60)):
+                lines.append(f"{code},{name},{phone},{day},{rng.choice([n, n, 0, n + 1, n + 25, max(n - 7, 0)])}")
+            counts = load(db, "installs", "\n".join(lines)).counts
+            assert counts["new"] == 0 and counts["corrected"] + counts["unchanged"] == len(lines) - 1
         elif step in ("quota", "deactivate"):  # a staff file changes one person's quota or active flag
             sid, uid, code, name, phone = rng.choice([p for p in people if p[4]])
             flag, own = ("否", "") if step == "deactivate" else ("是", str(rng.choice([5, 15, 40])))
