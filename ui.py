@@ -43,6 +43,17 @@ def actor():
     return me
 
 
+def run_write(action, message: str) -> None:
+    """Do a write; show a named error, or the message as a toast and reload the page."""
+    try:
+        action()
+    except CampaignError as error:
+        show_error(error)
+    else:
+        st.toast(message)
+        st.rerun()
+
+
 def show_error(error: CampaignError) -> None:
     """A named error as a clear message in the user's language; bad rows as a table."""
     st.error(i18n.error_text(error, lang()))

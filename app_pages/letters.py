@@ -7,7 +7,6 @@ import streamlit as st
 import ui
 from campaign import clock, i18n, letters, letters_render, rankings, settings, supervision
 from campaign import supervision_rules as rules
-from campaign.errors import CampaignError
 from campaign.tables import Upload
 
 t, db, me, lang = ui.t, ui.db(), ui.actor(), ui.lang()
@@ -21,16 +20,6 @@ st.subheader(t("letter.counts", **letters.summary(db)))
 def letter_files(letter: letters.Letter) -> tuple[bytes, bytes]:
     """The printed letter (Chinese, as sent to the unit): PDF and Word."""
     return letters_render.pdf_bytes(letter), letters_render.docx_bytes(letter)
-
-
-def run(action, message):
-    try:
-        action()
-    except CampaignError as error:
-        ui.show_error(error)
-    else:
-        st.toast(message)
-        st.rerun()
 
 
 if table.empty:
@@ -70,7 +59,7 @@ if me.is_admin:
             st.caption(t("letter.preview"))
             st.markdown("\n".join(f"{i}. {letters.problem_text(p, lang)}" for i, p in enumerate(problems, start=1)))
             if st.button(t("letter.generate"), type="primary", key="letter_generate"):
-                run(lambda: letters.create_reminder(db, me, unit_id, source, problems, rectification=rectification,
+                ui.run_write(lambda: letters.create_reminder(db, me, unit_id, source, problems, rectification=rectification,
                                                     reply_due=due, round_id=round_id), t("letter.saved"))
 
 if not table.empty:
@@ -91,7 +80,7 @@ if not table.empty:
     if me.is_admin and letter.sent_on is None:
         sent_on = st.date_input(t("letter.sent_on"), today, max_value=today, key="letter_sent_on")
         if st.button(t("letter.mark_sent"), key="letter_mark_sent"):
-            run(lambda: letters.mark_sent(db, me, letter.id, sent_on), t("letter.saved"))
+            ui.run_write(lambda: letters.mark_sent(db, me, letter.id, sent_on), t("letter.saved"))
     elif me.is_admin:
         with st.expander(t("letter.record_reply"), expanded=letter.reply_on is None):
             reply_on = st.date_input(t("letter.reply_on"), today, max_value=today, key="letter_reply_on")
@@ -99,4 +88,4 @@ if not table.empty:
             file = st.file_uploader(t("letter.reply_file"), key="letter_reply_file")
             if st.button(t("letter.record_reply"), type="primary", key="letter_reply_save"):
                 upload = Upload(file.name, file.getvalue()) if file is not None else None
-                run(lambda: letters.record_reply(db, me, letter.id, reply_on, summary, upload), t("letter.saved"))
+                ui.run_write(lambda: letters.record_reply(db, me, letter.id, reply_on, summary, upload), t("letter.saved"))

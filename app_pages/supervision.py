@@ -5,7 +5,6 @@ import streamlit as st
 
 import ui
 from campaign import clock, letters, rankings, settings, supervision
-from campaign.errors import CampaignError
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("sup.title"))
@@ -24,17 +23,6 @@ cols = {
 }
 
 
-def run(action, message):
-    """Do a write; show a named error, or the message and reload."""
-    try:
-        action()
-    except CampaignError as error:
-        ui.show_error(error)
-    else:
-        st.toast(message)
-        st.rerun()
-
-
 checks_tab, resp_tab = st.tabs([t("sup.tab.checks"), t("sup.tab.responsibility")])
 with checks_tab:
     st.caption(t("sup.pass_mark", rate=f"{settings.get(db, 'spot_check_min_rate') * 100:g}%"))
@@ -43,7 +31,7 @@ with checks_tab:
             name = st.text_input(t("sup.round_name"), key="sup_round_name")
             day = st.date_input(t("sup.round_day"), today, max_value=today, key="sup_round_day")
             if st.button(t("sup.add_round"), key="sup_round_add"):
-                run(lambda: supervision.add_round(db, me, name, day), t("sup.round_added"))
+                ui.run_write(lambda: supervision.add_round(db, me, name, day), t("sup.round_added"))
     rounds = supervision.list_rounds(db)
     if rounds.empty:
         st.info(t("sup.no_rounds"))
@@ -77,7 +65,7 @@ with checks_tab:
                                    **{k: st.column_config.CheckboxColumn(t(f"sup.{k}")) for k in ("checked", "installed", "registered")}})
                 items = [(r.id, r.installed, r.registered) for r in edited.itertuples() if r.checked]
                 if st.button(t("sup.save_check"), type="primary", key="sup_save_check"):
-                    run(lambda: supervision.record_check(db, me, round_id, int(unit_id), check_day, checker, items),
+                    ui.run_write(lambda: supervision.record_check(db, me, round_id, int(unit_id), check_day, checker, items),
                         t("sup.check_saved", checked=len(items)))
         st.subheader(t("sup.checks"))
         checks = supervision.list_checks(db, round_id)
@@ -87,7 +75,7 @@ with checks_tab:
             labels = {r.check_id: f"{r.day} {r.unit} {r.checker}" for r in checks.itertuples()}
             chosen = st.selectbox(t("sup.checks"), list(labels), format_func=labels.get, key="sup_delete_pick")
             if st.button(t("sup.delete_check"), key="sup_delete"):
-                run(lambda: supervision.delete_check(db, me, int(chosen)), t("sup.deleted"))
+                ui.run_write(lambda: supervision.delete_check(db, me, int(chosen)), t("sup.deleted"))
 
 with resp_tab:
     table = letters.responsibility(db)
@@ -108,7 +96,7 @@ with resp_tab:
             signed_on = left.date_input(t("field.signed_on"), today, max_value=today, key="resp_day")
             signed_by = right.text_input(t("field.signed_by"), key="resp_signer")
             if st.button(t("letter.resp.record"), type="primary", key="resp_save"):
-                run(lambda: letters.sign(db, me, int(unit_id), signed_on, signed_by), t("letter.resp.saved"))
+                ui.run_write(lambda: letters.sign(db, me, int(unit_id), signed_on, signed_by), t("letter.resp.saved"))
     st.subheader(t("letter.resp.signed_list"))
     st.dataframe(pd.DataFrame(table[table["signed"]]), column_order=["unit", "group", "signed_on", "signed_by"],
                  column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group"))},

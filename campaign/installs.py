@@ -8,6 +8,7 @@ import pandas as pd
 from campaign import access, audit, clock, settings, summaries, units
 from campaign.db import write
 from campaign.errors import DayLocked, RowError, RowsRejected
+from campaign.tables import parse_whole
 
 
 def day_state(conf: dict, actor, day: dt.date, now: dt.datetime) -> str:
@@ -27,14 +28,9 @@ def check_value(value, max_daily: int):
     """(installs, None) for a valid count, else (None, reason code)."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
         return None, "row.empty_count"
-    text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
+    number = parse_whole(str(value).strip())
+    if number is None:
         return None, "row.not_integer"
-    if number != int(number):
-        return None, "row.not_integer"
-    number = int(number)
     if number < 0:
         return None, "row.negative"
     if number > max_daily:

@@ -9,6 +9,7 @@ import re
 
 from campaign import access, audit, units
 from campaign.errors import RowError
+from campaign.tables import parse_whole
 from campaign.importing import NO, PHONE, YES, ImportKind
 
 SCHOOL_TYPES = {
@@ -50,15 +51,12 @@ def _count(text):
     """(whole number >= 0, None) or (None, reason); blank is missing."""
     if text == "":
         return None, "row.missing"
-    try:
-        number = float(text)
-    except ValueError:
-        return None, "row.not_integer"
-    if number != int(number):
+    number = parse_whole(text)
+    if number is None:
         return None, "row.not_integer"
     if number < 0:
         return None, "outreach.row.negative"
-    return int(number), None
+    return number, None
 
 
 class _Checker:

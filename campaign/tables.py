@@ -183,6 +183,15 @@ def _cell(value) -> str:
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 
 
+def parse_whole(text) -> int | None:
+    """A whole number written as text ("3", " 3 ", "3.0"); None when it is not one (also "inf", "nan")."""
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
 def parse_date(text) -> dt.date | None:
     """2026-11-01, 2026/11/1, 2026.11.1, 2026年11月1日 (time part ignored); None when not a date."""
     match = _DATE.match(str(text).strip())

@@ -50,6 +50,12 @@ def documents(db) -> None:
         save(f"flyer-{kind}", flyers.png_from_pdf(pdf, dpi=110)[0])
 
 
+def signed_in(browser, server, user: str, viewport=DESKTOP):
+    page = new_page(browser, "zh-CN", viewport)
+    sign_in(page, server, user)
+    return page
+
+
 def pages(db_path: Path) -> None:
     """The app in the browser: the leaders' overview, phone entry, an import's explained errors, the bulletin page."""
     from playwright.sync_api import sync_playwright
@@ -58,8 +64,7 @@ def pages(db_path: Path) -> None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            page = new_page(browser, "zh-CN", DESKTOP)
-            sign_in(page, server, "leader")
+            page = signed_in(browser, server, "leader")
             page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first.wait_for()
             settle(page, 1500)
             save("overview", page.screenshot())
@@ -70,16 +75,14 @@ def pages(db_path: Path) -> None:
             save("bulletin-page", page.screenshot())
             page.context.close()
 
-            page = new_page(browser, "zh-CN", PHONE)
-            sign_in(page, server, "coord_cx")
+            page = signed_in(browser, server, "coord_cx", PHONE)
             navigate(page, "entry", "zh")
             type_in_grid(page.get_by_test_id("stDataFrame").first, 1, 0, "4", x=100)
             settle(page, 800)
             save("entry-phone", page.screenshot())
             page.context.close()
 
-            page = new_page(browser, "zh-CN", DESKTOP)
-            sign_in(page, server, "admin")
+            page = signed_in(browser, server, "admin")
             navigate(page, "data_import", "zh")
             page.get_by_test_id("stSelectbox").first.click()
             page.get_by_role("option", name=t("import.kind.staff")).click()

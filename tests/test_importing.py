@@ -175,3 +175,20 @@ def test_templates_read_back(kind, lang):
     spec = importing.kinds()[kind]
     frame = read_table(Upload(f"{kind}.csv", importing.template(kind, lang)), spec.columns, spec.required)
     assert len(frame) == 1 and set(spec.required) <= set(frame.columns)
+
+
+@pytest.mark.parametrize("text, number", [("3", 3), (" 12 ", 12), ("3.0", 3), ("-2", -2), ("2.5", None), ("abc", None),
+                                          ("", None), ("inf", None), ("nan", None), (None, None)])
+def test_a_whole_number_is_read_from_a_cell(text, number):
+    from campaign.tables import parse_whole
+
+    assert parse_whole(text) == number
+
+
+@pytest.mark.parametrize("value, result", [("7", (7, None)), ("inf", (None, "row.not_integer")),
+                                           ("nan", (None, "row.not_integer")), ("-1", (None, "row.negative")),
+                                           ("", (None, "row.empty_count")), ("999", (None, "row.above_max"))])
+def test_an_install_count_is_checked_with_a_reason(value, result):
+    from campaign.installs import check_value
+
+    assert check_value(value, 200) == result
