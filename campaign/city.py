@@ -24,10 +24,9 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 DEPARTMENTS = 97  # per county; with 12 townships and the community committee: 110 units per county
 TOWNSHIPS = 12
 BANDS = [(lo, lo + 4) for lo in range(0, 85, 5)] + [(85, None)]
-INSTALL_INDEXES = {  # the core schema's install indexes, rebuilt after the bulk load
+INSTALL_INDEXES = {  # the schema's install index, rebuilt after the bulk load
     "install_reports_current": "CREATE UNIQUE INDEX install_reports_current ON install_reports(staff_id, day)"
                                " WHERE superseded_by IS NULL",
-    "install_reports_day": "CREATE INDEX install_reports_day ON install_reports(day)",
 }
 CITY_USERS = [("admin", access.ADMIN, (), "市反诈中心管理员"), ("leader", access.LEADER, (), "市领导"),
               ("coord_c01", access.COORDINATOR, ("C01",), "章贡区联络员")]

@@ -48,15 +48,25 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def write(db: sqlite_utils.Database, retries: int = 5):
+def write(db: sqlite_utils.Database, retries: int = 5, *, foreign_keys: bool = True):
     """A short write transaction that takes the write lock up front (BEGIN IMMEDIATE).
 
     Read-then-write under a deferred BEGIN fails with "database is locked" under load,
     because the busy timeout does not cover upgrading a read snapshot to a write.
+    foreign_keys=False skips SQLite's per-row reference checks for this transaction only: for a
+    bulk write that confirms its references itself, set-based, inside the transaction.
     """
     conn = db.conn
     if conn.in_transaction:  # nested: the outer transaction owns commit/rollback
         yield db
+        return
+    if not foreign_keys:
+        conn.execute("PRAGMA foreign_keys=OFF")  # only possible outside a transaction
+        try:
+            with write(db, retries):
+                yield db
+        finally:
+            conn.execute("PRAGMA foreign_keys=ON")
         return
     for attempt in range(retries):
         try:

@@ -28,6 +28,12 @@ class InvalidValue(CampaignError):
     code = "error.invalid_value"
 
 
+class StaleData(CampaignError):
+    """What a check outside the write lock relied on changed before the write: nothing was written."""
+
+    code = "error.stale_data"
+
+
 class RowError:
     """One bad row of an import or an entry grid: 1-based data row number, column, reason code."""
 

@@ -10,6 +10,7 @@ summary differences are computed for every touched person at once (`summaries.co
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 
 import numpy as np
@@ -18,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from campaign import access, audit, clock, installs, settings, summaries, units
-from campaign.errors import RowError
+from campaign.errors import RowError, StaleData
 from campaign.tables import parse_date
 
 # An insert of at least this many rows into a table holding no more rows than that drops the
@@ -178,6 +179,14 @@ def apply_import(db, actor, plan: pd.DataFrame, *, source: str = "import") -> di
     count = plan["installs"].to_numpy(dtype=np.int64)
     plan_day = plan["day"].astype("category")  # categories in calendar order (ISO dates)
     codes, uniques = plan_day.cat.codes.to_numpy(dtype=np.int64), plan_day.cat.categories.tolist()
+    # The file's people were matched before the write lock was taken: confirm, inside the transaction,
+    # that each is still on the active staff list. This one set-based check stands in for SQLite's
+    # per-row foreign-key checks, which the import turns off (ImportKind.checks_references).
+    people = summaries.active_quotas(db)
+    at = np.searchsorted(people[0], sid).clip(max=max(len(people[0]) - 1, 0))
+    gone = sid[people[0][at] != sid] if len(people[0]) else sid
+    if len(gone):
+        raise StaleData("error.staff_changed", count=len(np.unique(gone)))
     held, base = _held(db, sid, codes, uniques, start)
 
     # Days as integers in calendar order, for keys and sorting.
@@ -194,18 +203,32 @@ def apply_import(db, actor, plan: pd.DataFrame, *, source: str = "import") -> di
     old[found] = held["installs"][where[found]]
     fresh, corrected = ~found, found & (old != count)
 
-    now = clock.stamp()
-    previous_cache = db.execute("PRAGMA cache_size").fetchone()[0]
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    try:
-        if corrected.any():
-            _supersede(db, actor, now, source, plan[corrected], held["id"][where[corrected]], old[corrected])
-        _insert(db, actor, now, source, sid[fresh], day[fresh], count[fresh])
-    finally:
-        db.execute(f"PRAGMA cache_size = {previous_cache}")
+    # The summaries' differences are numpy work on what was read above: the second core does them
+    # while SQLite writes the rows (both release the GIL for their long steps).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_summary_changes, people, days, start, held, held_code, where, sid, day_code, count, base)
+        now = clock.stamp()
+        previous_cache = db.execute("PRAGMA cache_size").fetchone()[0]
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        try:
+            if corrected.any():
+                _supersede(db, actor, now, source, plan[corrected], held["id"][where[corrected]], old[corrected])
+            _insert(db, actor, now, source, sid[fresh], day[fresh], count[fresh])
+        finally:
+            db.execute(f"PRAGMA cache_size = {previous_cache}")
+        touched, change, differences = pending.result()
+    summaries.add_staff_installs(db, touched, change)
+    summaries.add_differences(db, differences)
+    new, fixed = int(fresh.sum()), int(corrected.sum())
+    return {"new": new, "corrected": fixed, "unchanged": len(plan) - new - fixed}
 
-    # Summaries: the touched people's figures from their first day in the file, before and after.
-    people = summaries.active_quotas(db)
+
+def _summary_changes(people, days, start, held, held_code, where, sid, day_code, count, base):
+    """What the write changes in the summaries: the touched people and their counted totals' change,
+    and the (unit_id, day, installs, credited, at_quota, reports) differences, from each touched
+    person's figures before and after (from their first day in the file)."""
+    found = where >= 0
+    width = max(len(days), 1)
     counted = np.array([text >= start for text in days], dtype=bool)
     keep = counted[held_code]
     *before, before_people, before_sums = summaries.contributions_of(
@@ -225,16 +248,13 @@ def apply_import(db, actor, plan: pd.DataFrame, *, source: str = "import") -> di
     change = np.zeros(len(touched), dtype=np.int64)
     change[np.searchsorted(touched, after_people)] += after_sums
     change[np.searchsorted(touched, before_people)] -= before_sums
-    summaries.add_staff_installs(db, touched, change)
     # Each (unit, day) moves by after − before.
     unit, day_of, figures = (np.concatenate([a, b]) for a, b in zip(after, before))
     figures[len(after[0]):] *= -1
     keys, inverse = np.unique(unit * width + day_of, return_inverse=True)
     diff = np.zeros((len(keys), 4), dtype=np.int64)
     np.add.at(diff, inverse, figures)
-    summaries.add_differences(db, [(k // width, days[k % width], *f) for k, f in zip(keys.tolist(), diff.tolist())])
-    new, fixed = int(fresh.sum()), int(corrected.sum())
-    return {"new": new, "corrected": fixed, "unchanged": len(plan) - new - fixed}
+    return touched, change, [(k // width, days[k % width], *f) for k, f in zip(keys.tolist(), diff.tolist())]
 
 
 def _held(db, sid, codes, uniques, start) -> tuple[dict, dict]:

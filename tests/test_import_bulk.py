@@ -213,7 +213,7 @@ def test_clean_files_write_what_the_row_by_row_path_wrote(tmp_path, seed, monkey
         assert summaries.snapshot(bulk) == recomputed(bulk)
     indexes = {name for (name,) in bulk.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'install_reports'"
                                                 " AND type = 'index'")}
-    assert {"install_reports_current", "install_reports_day"} <= indexes
+    assert indexes == {"install_reports_current"}
 
 
 def test_a_large_first_import_rebuilds_the_indexes_and_keeps_one_current_report(db, monkeypatch):
@@ -267,3 +267,39 @@ def test_csv_cells_as_pandas_read_them(data):
 
     expected = pd.read_csv(io.StringIO(_decode(data)), dtype=str, keep_default_na=False, skip_blank_lines=True)
     pd.testing.assert_frame_equal(_read_csv(data), expected)
+
+
+@pytest.mark.parametrize("change", ["UPDATE staff SET active = 0 WHERE name = '张一'", "DELETE FROM staff WHERE name = '张一'"])
+def test_people_gone_between_the_check_and_the_write_stop_the_import(db, monkeypatch, change):
+    """The file is checked before the write lock is taken; the import turns SQLite's per-row foreign-key
+    checks off and confirms its people inside the transaction instead."""
+    from campaign.errors import StaleData
+
+    county_with_namesakes(db)
+    spec = importing.CORE_KINDS["installs"]
+    checked = spec.validate
+
+    def check_then_someone_changes_the_staff(*args):
+        result = checked(*args)
+        db.execute(change)  # another user, after the check
+        return result
+
+    monkeypatch.setattr(spec, "validate", check_then_someone_changes_the_staff)
+    before = summaries.snapshot(db)
+    with pytest.raises(StaleData) as raised:
+        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3\n甲镇,张一,2026-11-22,4\n甲镇,张二,2026-11-22,5")
+    assert (raised.value.code, raised.value.params) == ("error.staff_changed", {"count": 1})
+    assert count(db, "install_reports") == 0 and summaries.snapshot(db) == before
+    assert audit.imports(db).query("kind == 'installs'").empty
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on for every later write
+
+
+def test_foreign_key_checks_are_off_only_inside_the_import(db, monkeypatch):
+    county_with_namesakes(db)
+    seen = []
+    monkeypatch.setattr(installs_bulk, "_insert", lambda db, *a: seen.append(db.execute("PRAGMA foreign_keys").fetchone()[0]))
+    load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3")
+    assert seen == [0] and db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    with pytest.raises(Exception, match="FOREIGN KEY"):  # every other write still checks each row
+        db.execute("INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source)"
+                   " VALUES (999999, '2026-11-21', 1, 'x', 'x', 'x')")

@@ -116,6 +116,11 @@ TEXTS = {
     "error.day_future": ("{day} 是未来日期，不能录入。", "{day} is in the future: no entries yet."),
     "error.day_before_start": ("{day} 早于活动开始日期。", "{day} is before the campaign start."),
     "error.invalid_value": ("数值无效：{value}", "Invalid value: {value}"),
+    "error.stale_data": ("检查文件后数据已被他人修改，未写入任何内容，请重新导入。",
+                         "The data changed while the file was being checked; nothing was written. Import it again."),
+    "error.staff_changed": ("检查文件期间有 {count} 名人员被停用，未写入任何内容，请重新导入。",
+                            "{count} people in the file were deactivated while it was being checked; nothing was"
+                            " written. Import it again."),
     "error.not_integer": ("不是整数：{value}", "Not a whole number: {value}"),
     "error.out_of_range": ("{value} 超出范围 {lo}–{hi}", "{value} is outside {lo}–{hi}"),
     "error.bad_date": ("不是有效日期：{value}", "Not a valid date: {value}"),
