@@ -44,10 +44,13 @@ def current_values(db, pairs) -> dict[tuple[int, str], tuple[int, int]]:
     pairs = list(pairs)
     for start in range(0, len(pairs), 400):
         chunk = pairs[start : start + 400]
-        clause = " OR ".join(["(staff_id = ? AND day = ?)"] * len(chunk))
         params = [v for pair in chunk for v in pair]
+        # CROSS JOIN: each pair seeks its row in the one-current-report index (an OR of the pairs
+        # would scan every report: the partial index serves no OR term).
         for rid, sid, day, installs in db.execute(
-            f"SELECT id, staff_id, day, installs FROM install_reports WHERE superseded_by IS NULL AND ({clause})",
+            f"WITH pairs (staff_id, day) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))})"
+            " SELECT r.id, r.staff_id, r.day, r.installs FROM pairs p CROSS JOIN install_reports r"
+            " ON r.staff_id = p.staff_id AND r.day = p.day WHERE r.superseded_by IS NULL",
             params,
         ):
             found[(sid, day)] = (rid, installs)
