@@ -13,7 +13,7 @@ import re
 import pytest
 
 from campaign import access, audit, clock, importing, installs, installs_bulk, settings, summaries, units
-from campaign.errors import RowError, RowsRejected
+from campaign.errors import FileRejected, RowError, RowsRejected
 from campaign.tables import Upload, parse_date, read_table
 from tests.helpers import ADMIN, count, load, small_county
 from tests.test_summaries import recomputed
@@ -303,3 +303,20 @@ def test_foreign_key_checks_are_off_only_inside_the_import(db, monkeypatch):
     with pytest.raises(Exception, match="FOREIGN KEY"):  # every other write still checks each row
         db.execute("INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source)"
                    " VALUES (999999, '2026-11-21', 1, 'x', 'x', 'x')")
+
+
+def test_a_large_import_gives_its_memory_back_whether_it_lands_or_not(db, monkeypatch):
+    county_with_namesakes(db)
+    released = []
+    monkeypatch.setattr(importing, "_release_memory", lambda: released.append(1))
+    monkeypatch.setattr(importing, "RELEASE_FROM", 40)  # bytes: the two files below are larger
+    load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3")
+    with pytest.raises(RowsRejected):
+        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,x")
+    with pytest.raises(FileRejected):
+        load(db, "installs", "unit,name,date,installs")  # header only: too small to bother
+    assert released == [1, 1]
+
+
+def test_releasing_memory_works_here():
+    importing._release_memory()  # Arrow's pool and glibc's heap: no error on this platform
