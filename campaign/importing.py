@@ -24,7 +24,7 @@ class ImportKind:
     admin_only: bool = False
     roles: tuple = (access.ADMIN, *access.SCOPED)  # who may import this kind (scope is checked per row)
     # apply confirms every row's references itself inside the transaction (one set-based check),
-    # so SQLite's per-row foreign-key checks are off for it: a quarter of a million-row import.
+    # so SQLite's per-row foreign-key checks are off for it (0.4 s of a million-row import).
     checks_references: bool = False
 
 
