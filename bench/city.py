@@ -93,6 +93,7 @@ def queries(args):
         ("unit ranking, whole city: rankings.unit_ranking", lambda: rankings.unit_ranking(db, day)),
         ("unit ranking, one county (the pages' default)", lambda: rankings.unit_ranking(db, day, county)),
         ("laggards (3 days), whole city", lambda: rankings.laggards(db, day)),
+        ("laggards (3 days), one county (the pages' default)", lambda: rankings.laggards(db, day, county)),
         ("progress (trend)", lambda: rankings.progress(db, day)),
         (f"a unit's staff (largest unit, id {big})", lambda: rankings.staff_ranking(db, ADMIN, big, day)),
         ("entry sheet (largest unit)", lambda: installs.entry_sheet(db, ADMIN, big, day)),
