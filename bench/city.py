@@ -158,6 +158,10 @@ def pages(args):
 
 # ---- 3. import of a million install rows against the sqlite3 shell ------------------------------
 
+def _resident_mb() -> int:
+    return int(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmRSS:"))) // 1024
+
+
 def import_rate(args):
     from campaign import importing, settings
     from campaign.tables import Upload
@@ -191,7 +195,7 @@ def import_rate(args):
     size_mb = path.stat().st_size / 2**20
     settings.update(db, ADMIN, {"upload_max_mb": 200})
     importing.run_import(db, ADMIN, "installs", Upload.from_path(path), dry_run=True)  # warm-up: a server is warm
-    shells, apps = [], []
+    shells, apps, resident = [], [], _resident_mb()
     for attempt in range(args.import_runs):  # shell and app in turns: both see the same load
         shell_db = folder / "shell.db"
         shell_db.unlink(missing_ok=True)
@@ -218,6 +222,8 @@ def import_rate(args):
         assert result.counts["new"] == written, result.counts
         print(f"  import run {attempt + 1}: app {apps[-1][0]:.2f} s (cpu {apps[-1][1]:.2f}),"
               f" shell {shells[-1][0]:.2f} s (cpu {shells[-1][1]:.2f})", flush=True)
+    print(f"  importing process: {resident} MB resident before the imports, peak"
+          f" {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB, {_resident_mb()} MB after", flush=True)
     # Each app run beside the shell run just before it: the machine's speed drifts (±25% on a shared
     # VM), and a pair sees the same drift. The median pair is the figure; the best of each is printed too.
     pairs = sorted(shell / app for (shell, _), (app, _) in zip(shells, apps))
