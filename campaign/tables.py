@@ -8,8 +8,16 @@ import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from campaign.errors import FileRejected
+
+# Arrow's allocator for the whole process (the CSV reader here, Streamlit's tables): with its default
+# (mimalloc) reading a 4 MB CSV keeps +41 MB resident, with jemalloc +15 MB (issue 9: the app under 400 MB).
+try:
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
+except NotImplementedError:  # a pyarrow built without jemalloc keeps its default
+    pass
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 2_000_000
