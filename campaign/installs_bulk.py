@@ -211,8 +211,8 @@ def apply_import(db, actor, plan: pd.DataFrame, *, source: str = "import") -> di
         pending = pool.submit(_summary_changes, people, days, start, held, held_code, where, sid, day_code, count, base)
         now = clock.stamp()
         previous_cache = db.execute("PRAGMA cache_size").fetchone()[0]
-        # ~100 bytes of pages per row written, within CACHE_KIB: a day's file leaves the app's memory alone.
-        db.execute(f"PRAGMA cache_size = -{min(CACHE_KIB, max(2048, len(sid) // 10))}")
+        # ~128 bytes of pages per row written, within CACHE_KIB: a day's file leaves the app's memory alone.
+        db.execute(f"PRAGMA cache_size = -{min(CACHE_KIB, max(2048, len(sid) // 8))}")
         try:
             if corrected.any():
                 _supersede(db, actor, now, source, plan[corrected], held["id"][where[corrected]], old[corrected])
