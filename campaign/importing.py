@@ -1,8 +1,11 @@
 """Imports of units, staff and installs: every bad row explained, nothing written unless all is clean."""
 
+import ctypes
 import re
 from dataclasses import dataclass, field
 from typing import Callable
+
+import pyarrow as pa
 
 from campaign import access, audit, clock, installs_bulk, settings, summaries, units
 from campaign.db import write
@@ -250,10 +253,6 @@ RELEASE_FROM = 4 * 1024 * 1024
 
 def _release_memory() -> None:
     """Give freed memory back to the system: Arrow's pool and, with glibc, the C heap."""
-    import ctypes
-
-    import pyarrow as pa
-
     pa.default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

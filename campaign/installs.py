@@ -64,7 +64,7 @@ def apply_reports(db, actor, rows, *, source: str) -> dict:
     """
     rows = list(rows)
     tracker = summaries.Tracker(db, {sid for sid, _, _, _ in rows})  # issue 9: summaries move in the same transaction
-    existing = current_values(db, [(sid, day) for sid, day, _, _ in rows]) if _has_reports(db) else {}
+    existing = current_values(db, [(sid, day) for sid, day, _, _ in rows]) if has_reports(db) else {}
     now = clock.stamp()
     fresh, corrections, audit_rows = [], [], []
     for sid, day, installs, uid in rows:
@@ -94,7 +94,7 @@ def apply_reports(db, actor, rows, *, source: str) -> dict:
     return {"new": len(fresh), "corrected": len(corrections), "unchanged": len(rows) - len(fresh) - len(corrections)}
 
 
-def _has_reports(db) -> bool:
+def has_reports(db) -> bool:
     return db.execute("SELECT 1 FROM install_reports LIMIT 1").fetchone() is not None
 
 

@@ -27,8 +27,7 @@ from campaign.tables import parse_date
 # B-tree inserts (the city generator loads its reports the same way).
 REBUILD_INDEXES_FROM = 100_000
 ROWS_PER_INSERT = 100
-CACHE_KIB = 128 * 1024  # page cache during a bulk write: most of a million rows (~90 MB of pages) stay in memory until the commit
-
+CACHE_KIB = 128 * 1024  # the most page cache a bulk write takes (~128 bytes a row): a million rows' pages stay in memory
 
 FILE_COLUMNS = ("unit", "name", "phone", "date", "installs")
 # Who a row names, as problem numbers (0: a known active person).
@@ -265,7 +264,7 @@ def _held(db, sid, codes, uniques, start) -> tuple[dict, dict]:
     columns id, staff_id, day, installs), and each person's counted total before that day."""
     empty = {"id": np.zeros(0, dtype=np.int64), "staff_id": np.zeros(0, dtype=np.int64), "day": [],
              "installs": np.zeros(0, dtype=np.int64)}
-    if db.execute("SELECT 1 FROM install_reports LIMIT 1").fetchone() is None:
+    if not installs.has_reports(db):
         return empty, {}
     first = pd.Series(codes).groupby(sid).min().map(dict(enumerate(uniques)))
     db.execute("CREATE TEMP TABLE IF NOT EXISTS _bulk_people (staff_id INTEGER PRIMARY KEY, first_day TEXT NOT NULL)")
