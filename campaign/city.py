@@ -100,7 +100,8 @@ def generate(path, *, seed: int = SEED, days: int = 120, today: dt.date | None =
         unit_vigour = dict(zip(ranked, rng.lognormal(0, 0.45, len(ranked))))
         vigour = np.array([unit_vigour[u] for u in unit_of.tolist()]) * rng.lognormal(0, 0.5, n)
         report_p = np.clip(0.42 * rng.lognormal(0, 0.3, n), 0.02, 0.95)
-        stamp, rows_total = clock.stamp(), 0
+        entry, rows_total = db.execute("INSERT INTO entries (entered_by, entered_at, source)"
+                                        " VALUES ('city-demo', ?, 'import')", [clock.stamp()]).lastrowid, 0
         for offset in range(days if with_installs else 0):
             day = (start + dt.timedelta(days=offset)).isoformat()
             fade = 1.4 - 0.8 * offset / days
@@ -108,9 +109,8 @@ def generate(path, *, seed: int = SEED, days: int = 120, today: dt.date | None =
             mean = 30 / days / 0.42 * vigour[reported] * fade
             values = rng.poisson(mean)
             db.conn.executemany(
-                "INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source)"
-                " VALUES (?, ?, ?, 'city-demo', ?, 'import')",
-                zip(staff_ids[reported].tolist(), [day] * int(reported.sum()), values.tolist(), [stamp] * int(reported.sum())),
+                f"INSERT INTO install_reports (staff_id, day, installs, entry_id) VALUES (?, ?, ?, {entry})",
+                zip(staff_ids[reported].tolist(), [day] * int(reported.sum()), values.tolist()),
             )
             rows_total += int(reported.sum())
         counts["install_reports"] = rows_total

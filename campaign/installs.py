@@ -65,33 +65,38 @@ def apply_reports(db, actor, rows, *, source: str) -> dict:
     rows = list(rows)
     tracker = summaries.Tracker(db, {sid for sid, _, _, _ in rows})  # issue 9: summaries move in the same transaction
     existing = current_values(db, [(sid, day) for sid, day, _, _ in rows]) if has_reports(db) else {}
-    now = clock.stamp()
     fresh, corrections, audit_rows = [], [], []
     for sid, day, installs, uid in rows:
         old = existing.get((sid, day))
         if old is None:
-            fresh.append((sid, day, installs, actor.name, now, source))
+            fresh.append((sid, day, installs))
             if source == "entry":
                 audit_rows.append((f"{sid}/{day}", uid, None, installs))
         elif old[1] != installs:
             corrections.append((old[0], sid, day, installs))
             audit_rows.append((f"{sid}/{day}", uid, old[1], installs))
+    entry = new_entry(db, actor, source) if fresh or corrections else None
     db.conn.executemany(
-        "INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source) VALUES (?, ?, ?, ?, ?, ?)",
-        fresh,
+        "INSERT INTO install_reports (staff_id, day, installs, entry_id) VALUES (?, ?, ?, ?)",
+        [(*row, entry) for row in fresh],
     )
     for old_id, sid, day, installs in corrections:
         # Mark the old report first (pointing at itself) so the one-current-report index allows the new one.
         db.execute("UPDATE install_reports SET superseded_by = id WHERE id = ?", [old_id])
         new_id = db.execute(
-            "INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source, supersedes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [sid, day, installs, actor.name, now, source, old_id],
+            "INSERT INTO install_reports (staff_id, day, installs, entry_id, supersedes) VALUES (?, ?, ?, ?, ?)",
+            [sid, day, installs, entry, old_id],
         ).lastrowid
         db.execute("UPDATE install_reports SET superseded_by = ? WHERE id = ?", [new_id, old_id])
     audit.record_many(db, actor, "enter", "install_report", audit_rows)
     tracker.apply()
     return {"new": len(fresh), "corrected": len(corrections), "unchanged": len(rows) - len(fresh) - len(corrections)}
+
+
+def new_entry(db, actor, source: str) -> int:
+    """One save's record (who, when, how: "entry" or "import") that its reports point at; its id."""
+    return db.execute("INSERT INTO entries (entered_by, entered_at, source) VALUES (?, ?, ?)",
+                      [actor.name, clock.stamp(), source]).lastrowid
 
 
 def has_reports(db) -> bool:
@@ -177,8 +182,8 @@ def entry_sheet_from_raw(db, actor, unit_id: int, day) -> pd.DataFrame:
 def history(db, staff_id: int) -> pd.DataFrame:
     """Every report of one person, superseded ones included, newest first."""
     return pd.read_sql_query(
-        "SELECT id, day, installs, entered_by, entered_at, source, supersedes, superseded_by"
-        " FROM install_reports WHERE staff_id = ? ORDER BY day DESC, id DESC",
+        "SELECT r.id, r.day, r.installs, e.entered_by, e.entered_at, e.source, r.supersedes, r.superseded_by"
+        " FROM install_reports r JOIN entries e ON e.id = r.entry_id WHERE r.staff_id = ? ORDER BY r.day DESC, r.id DESC",
         db.conn,
         params=[staff_id],
     )

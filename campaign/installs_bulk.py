@@ -208,14 +208,14 @@ def apply_import(db, actor, plan: pd.DataFrame, *, source: str = "import") -> di
     # while SQLite writes the rows (both release the GIL for their long steps).
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(_summary_changes, people, days, start, held, held_code, where, sid, day_code, count, base)
-        now = clock.stamp()
+        entry = installs.new_entry(db, actor, source) if fresh.any() or corrected.any() else None
         previous_cache = db.execute("PRAGMA cache_size").fetchone()[0]
         # ~128 bytes of pages per row written, within CACHE_KIB: a day's file leaves the app's memory alone.
         db.execute(f"PRAGMA cache_size = -{min(CACHE_KIB, max(2048, len(sid) // 8))}")
         try:
             if corrected.any():
-                _supersede(db, actor, now, source, plan[corrected], held["id"][where[corrected]], old[corrected])
-            _insert(db, actor, now, source, sid[fresh], day[fresh], count[fresh])
+                _supersede(db, actor, entry, plan[corrected], held["id"][where[corrected]], old[corrected])
+            _insert(db, entry, sid[fresh], day[fresh], count[fresh])
         finally:
             db.execute(f"PRAGMA cache_size = {previous_cache}")
         touched, change, differences = pending.result()
@@ -287,7 +287,7 @@ def _held(db, sid, codes, uniques, start) -> tuple[dict, dict]:
             "installs": np.array(counts, dtype=np.int64)}, base
 
 
-def _supersede(db, actor, now, source, rows: pd.DataFrame, old_ids, old_counts) -> None:
+def _supersede(db, actor, entry, rows: pd.DataFrame, old_ids, old_counts) -> None:
     """New reports for corrected (person, day) pairs, each superseding the current one."""
     db.execute("CREATE TEMP TABLE IF NOT EXISTS _bulk_fix (old_id INTEGER, staff_id INTEGER, day TEXT, installs INTEGER)")
     db.execute("DELETE FROM temp._bulk_fix")
@@ -297,9 +297,9 @@ def _supersede(db, actor, now, source, rows: pd.DataFrame, old_ids, old_counts) 
     db.execute("UPDATE install_reports SET superseded_by = id WHERE id IN (SELECT old_id FROM temp._bulk_fix)")
     last = db.execute("SELECT COALESCE(MAX(id), 0) FROM install_reports").fetchone()[0]
     db.execute(
-        "INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source, supersedes)"
-        " SELECT staff_id, day, installs, ?, ?, ?, old_id FROM temp._bulk_fix ORDER BY rowid",
-        [actor.name, now, source],
+        "INSERT INTO install_reports (staff_id, day, installs, entry_id, supersedes)"
+        " SELECT staff_id, day, installs, ?, old_id FROM temp._bulk_fix ORDER BY rowid",
+        [entry],
     )
     db.execute(
         "UPDATE install_reports SET superseded_by = new.id FROM (SELECT id, supersedes FROM install_reports WHERE id > ?)"
@@ -311,7 +311,7 @@ def _supersede(db, actor, now, source, rows: pd.DataFrame, old_ids, old_counts) 
         (f"{s}/{d}" for s, d in zip(sid, day)), rows["unit_id"].tolist(), old_counts.tolist(), count))
 
 
-def _insert(db, actor, now, source, sid, day, count) -> None:
+def _insert(db, entry, sid, day, count) -> None:
     """Insert new reports; a large load into a small table rebuilds the table's indexes afterwards."""
     if not len(sid):
         return
@@ -322,10 +322,9 @@ def _insert(db, actor, now, source, sid, day, count) -> None:
                              " AND tbl_name = 'install_reports' AND sql IS NOT NULL").fetchall()
         for name, _sql in indexes:
             db.execute(f'DROP INDEX "{name}"')
-    # Many rows per statement, the constant columns as literals: a third of the cost of one row per step.
-    by, at, src = db.execute("SELECT quote(?), quote(?), quote(?)", [actor.name, now, source]).fetchone()
-    head = "INSERT INTO install_reports (staff_id, day, installs, entered_by, entered_at, source) VALUES "
-    row = f"(?, ?, ?, {by}, {at}, {src})"
+    # Many rows per statement, the entry as a literal: a third of the cost of one row per step.
+    head = "INSERT INTO install_reports (staff_id, day, installs, entry_id) VALUES "
+    row = f"(?, ?, ?, {int(entry)})"
 
     def values(lo, hi):  # Python objects for a slab of rows only, not for a million at once
         return list(chain.from_iterable(zip(sid[lo:hi].tolist(), day[lo:hi].tolist(), count[lo:hi].tolist())))

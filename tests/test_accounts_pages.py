@@ -39,8 +39,9 @@ def test_coordinator_signs_in_sees_only_own_unit_saves_and_signs_out(demo_path):
     assert any("已保存" in s.value for s in at.success)
     first = installs.entry_sheet(db, users.get_actor(db, "coord_cx"), t01, "2026-11-28").iloc[0]
     assert first["today"] == 7
-    entered = db.execute("SELECT entered_by FROM install_reports WHERE staff_id = ? AND day = '2026-11-28'"
-                         " AND superseded_by IS NULL", [int(first["id"])]).fetchone()[0]
+    entered = db.execute("SELECT e.entered_by FROM install_reports r JOIN entries e ON e.id = r.entry_id"
+                         " WHERE r.staff_id = ? AND r.day = '2026-11-28' AND r.superseded_by IS NULL",
+                         [int(first["id"])]).fetchone()[0]
     assert entered == "coord_cx"
 
     at.button(key="sign_out").click().run()

@@ -41,10 +41,33 @@ def test_save_then_correct_keeps_both_in_the_trail(county):
     assert current(db, people["张一"], "2026-11-28") == 5
     trail = installs.history(db, people["张一"])
     assert trail["installs"].tolist() == [5, 3]
+    assert trail[["entered_by", "source"]].values.tolist() == [["c1", "entry"], ["c1", "entry"]]
     assert trail["supersedes"].iloc[0] == trail["id"].iloc[1]
     assert trail["superseded_by"].iloc[1] == trail["id"].iloc[0]
     rows = db.execute("SELECT actor, old, new FROM audit WHERE entity = 'install_report' ORDER BY id").fetchall()
     assert rows == [("c1", None, "3"), ("c1", None, "0"), ("c1", "3", "5")]
+
+
+def test_reports_from_before_the_entries_table_keep_who_entered_them(tmp_path):
+    from campaign import db as database, schema
+
+    old = database.connect(tmp_path / "old.db", migrate_schema=False)
+    schema.core.apply(old, stop_before="m002_report_entries")
+    old.execute("INSERT INTO units (id, code, name, type) VALUES (1, 'T1', '甲镇', 'township')")
+    old.execute("INSERT INTO staff (id, unit_id, name) VALUES (1, 1, '张一'), (2, 1, '张二')")
+    old.execute("INSERT INTO install_reports (id, staff_id, day, installs, entered_by, entered_at, source, superseded_by)"
+                " VALUES (1, 1, '2026-11-27', 3, 'c1', '2026-11-27T20:00:00+08:00', 'entry', 3),"
+                " (2, 2, '2026-11-27', 4, 'c1', '2026-11-27T20:00:00+08:00', 'entry', NULL),"
+                " (3, 1, '2026-11-27', 5, 'admin', '2026-11-28T09:00:00+08:00', 'import', NULL)")
+    old.execute("UPDATE install_reports SET supersedes = 1 WHERE id = 3")
+    database.migrate(old)
+    assert old.execute("SELECT * FROM entries ORDER BY id").fetchall() == [
+        (1, "c1", "2026-11-27T20:00:00+08:00", "entry"), (2, "admin", "2026-11-28T09:00:00+08:00", "import")]
+    assert old.execute("SELECT id, staff_id, day, installs, entry_id, supersedes, superseded_by FROM install_reports"
+                       " ORDER BY id").fetchall() == [
+        (1, 1, "2026-11-27", 3, 1, None, 3), (2, 2, "2026-11-27", 4, 1, None, None), (3, 1, "2026-11-27", 5, 2, 1, None)]
+    assert installs.history(old, 1)[["installs", "entered_by", "source"]].values.tolist() == [
+        [5, "admin", "import"], [3, "c1", "entry"]]
 
 
 @pytest.mark.parametrize(
