@@ -308,13 +308,38 @@ def test_a_large_import_gives_its_memory_back_whether_it_lands_or_not(db, monkey
     county_with_namesakes(db)
     released = []
     monkeypatch.setattr(importing, "_release_memory", lambda: released.append(1))
-    monkeypatch.setattr(importing, "RELEASE_FROM", 40)  # bytes: the two files below are larger
+    monkeypatch.setattr(importing, "LARGE_FILE", 40)  # bytes: the two files below are larger
     load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3")
     with pytest.raises(RowsRejected):
         load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,x")
     with pytest.raises(FileRejected):
         load(db, "installs", "unit,name,date,installs")  # header only: too small to bother
     assert released == [1, 1]
+
+
+def test_a_large_import_answers_at_its_commit_and_checkpoints_in_the_background(db, monkeypatch):
+    import threading
+
+    from campaign import db as database
+
+    county_with_namesakes(db)
+    checkpoint, started, during = database._checkpoint, [], []
+    monkeypatch.setattr(database, "_checkpoint", lambda path: (started.append(path), checkpoint(path)))
+    insert = installs_bulk._insert
+    monkeypatch.setattr(installs_bulk, "_insert", lambda db, *a: (
+        during.append(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]), insert(db, *a)))
+    monkeypatch.setattr(importing, "LARGE_FILE", 40)  # bytes: the files below are larger
+    load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3\n甲镇,张二,2026-11-21,4")
+    [thread.join() for thread in threading.enumerate() if thread.name == database.CHECKPOINT_THREAD]
+    assert during == [0]  # the commit does not checkpoint ...
+    assert started == [db.execute("PRAGMA database_list").fetchone()[2]]  # ... a thread does, afterwards
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # every other write checkpoints as usual
+    with pytest.raises(RowsRejected):  # nothing written: no checkpoint
+        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,x")
+    monkeypatch.setattr(installs_bulk, "_insert", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):  # the write rolled back: no checkpoint either
+        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-22,3")
+    assert len(started) == 1 and db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
 
 
 def test_releasing_memory_works_here():
