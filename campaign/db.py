@@ -89,6 +89,11 @@ def write(db: sqlite_utils.Database, retries: int = 5, *, foreign_keys: bool = T
 CHECKPOINT_THREAD = "wal-checkpoint"
 
 
+def file_path(db: sqlite_utils.Database) -> str:
+    """The main database's file ("" for an in-memory database)."""
+    return next((file for _seq, name, file in db.conn.execute("PRAGMA database_list") if name == "main"), "")
+
+
 @contextmanager
 def checkpoint_in_background(db: sqlite_utils.Database):
     """Around one large write: its WAL is copied into the database file by a background thread after
@@ -99,7 +104,7 @@ def checkpoint_in_background(db: sqlite_utils.Database):
     checkpoint, and a crash before it finishes loses nothing (the WAL is replayed on the next open).
     """
     conn = db.conn
-    path = next((file for _seq, name, file in conn.execute("PRAGMA database_list") if name == "main"), "")
+    path = file_path(db)
     if not path:  # an in-memory database has no WAL
         yield db
         return

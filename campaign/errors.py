@@ -11,6 +11,16 @@ class CampaignError(Exception):
         self.params = params
         super().__init__(f"{self.code} {params}" if params else self.code)
 
+    def __reduce__(self):  # whole, with code and params (an import's worker process sends its errors back)
+        return _restore, (type(self), self.__dict__, self.args)
+
+
+def _restore(cls, state, args):
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = args
+    return error
+
 
 class NotFound(CampaignError):
     code = "error.not_found"
@@ -26,6 +36,12 @@ class DayLocked(CampaignError):
 
 class InvalidValue(CampaignError):
     code = "error.invalid_value"
+
+
+class ImportStopped(CampaignError):
+    """An import's worker process ended without an answer (e.g. out of memory): nothing was written."""
+
+    code = "error.import_stopped"
 
 
 class StaleData(CampaignError):

@@ -7,13 +7,15 @@ summaries.
 """
 
 import datetime as dt
+import os
 import random
 import re
+import signal
 
 import pytest
 
 from campaign import access, audit, clock, importing, installs, installs_bulk, settings, summaries, units
-from campaign.errors import FileRejected, RowError, RowsRejected
+from campaign.errors import FileRejected, ImportStopped, RowError, RowsRejected
 from campaign.tables import Upload, parse_date, read_table
 from tests.helpers import ADMIN, count, load, small_county
 from tests.test_summaries import recomputed
@@ -304,43 +306,66 @@ def test_foreign_key_checks_are_off_only_inside_the_import(db, monkeypatch):
         db.execute("INSERT INTO install_reports (staff_id, day, installs) VALUES (999999, '2026-11-21', 1)")
 
 
-def test_a_large_import_gives_its_memory_back_whether_it_lands_or_not(db, monkeypatch):
+def test_a_large_file_is_imported_by_a_worker_process_with_the_same_outcome(db, tmp_path, monkeypatch):
     county_with_namesakes(db)
-    released = []
-    monkeypatch.setattr(importing, "_release_memory", lambda: released.append(1))
-    monkeypatch.setattr(importing, "LARGE_FILE", 40)  # bytes: the two files below are larger
-    load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3")
-    with pytest.raises(RowsRejected):
-        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,x")
-    with pytest.raises(FileRejected):
-        load(db, "installs", "unit,name,date,installs")  # header only: too small to bother
-    assert released == [1, 1]
+    monkeypatch.setattr(importing, "LARGE_FILE", 40)  # bytes: every file below is "large"
+    text = "unit,name,phone,date,installs\n甲镇,张一,,2026-11-21,3\n甲镇,张二,,2026-11-21,4"
+    result = load(db, "installs", text)
+    assert result.worker_peak_mb > 0  # answered by a worker, which measured itself
+    assert result.counts == {"new": 2, "corrected": 0, "unchanged": 0}
+    assert count(db, "install_reports") == 2 and summaries.snapshot(db) == recomputed(db)
+    assert db.execute("SELECT kind, rows FROM imports ORDER BY id DESC").fetchone() == ("installs", 2)
+    # Bad rows come back as the same RowsRejected, bad files as the same FileRejected; nothing is written.
+    with pytest.raises(RowsRejected) as caught:
+        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-22,x\n乙镇,无名,2026-11-22,1")
+    assert [(e.row, e.column, e.code, e.params) for e in caught.value.errors] == [
+        (2, "installs", "row.not_integer", {"value": "x", "max": 200}), (3, "name", "row.unknown_person", {"value": "无名", "unit": "乙镇"})]
+    with pytest.raises(FileRejected) as rejected:
+        load(db, "installs", "unit,name,when,how many\n甲镇,张一,2026-11-22,1")
+    assert rejected.value.code == "file.missing_columns" and rejected.value.params == {"columns": "date, installs"}
+    assert count(db, "install_reports") == 2
 
 
-def test_a_large_import_answers_at_its_commit_and_checkpoints_in_the_background(db, monkeypatch):
+def test_a_worker_that_dies_gives_a_clear_error():
+    from campaign import import_worker
+
+    assert import_worker.call(divmod, 7, 2) == (3, 1)
+    with pytest.raises(ZeroDivisionError):  # the worker's exception, raised here
+        import_worker.call(divmod, 7, 0)
+    with pytest.raises(ImportStopped) as caught:  # killed as the kernel's out-of-memory killer would
+        import_worker.call(_die)
+    assert caught.value.code == "error.import_stopped"
+    assert import_worker.call(divmod, 9, 4) == (2, 1)  # the server serves on
+
+
+def _die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_campaign_errors_survive_pickling():
+    import pickle
+
+    for error in (RowsRejected([RowError(2, "date", "row.bad_date", value="x")]), FileRejected("file.too_large", size=9, limit=1),
+                  ImportStopped()):
+        copy = pickle.loads(pickle.dumps(error))
+        assert (type(copy), copy.code, copy.params, str(copy)) == (type(error), error.code, error.params, str(error))
+    assert pickle.loads(pickle.dumps(RowsRejected([RowError(2, "date", "row.bad_date")]))).errors == [
+        RowError(2, "date", "row.bad_date")]
+
+
+def test_a_checkpoint_in_the_background_starts_after_the_commit_only(db, monkeypatch):
     import threading
 
     from campaign import db as database
 
-    county_with_namesakes(db)
-    checkpoint, started, during = database._checkpoint, [], []
-    monkeypatch.setattr(database, "_checkpoint", lambda path: (started.append(path), checkpoint(path)))
-    insert = installs_bulk._insert
-    monkeypatch.setattr(installs_bulk, "_insert", lambda db, *a: (
-        during.append(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]), insert(db, *a)))
-    monkeypatch.setattr(importing, "LARGE_FILE", 40)  # bytes: the files below are larger
-    load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3\n甲镇,张二,2026-11-21,4")
+    started, during = [], []
+    monkeypatch.setattr(database, "_checkpoint", started.append)
+    with database.checkpoint_in_background(db), database.write(db):
+        during.append(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        db.execute("INSERT INTO settings VALUES ('probe', '1')")
     [thread.join() for thread in threading.enumerate() if thread.name == database.CHECKPOINT_THREAD]
-    assert during == [0]  # the commit does not checkpoint ...
-    assert started == [db.execute("PRAGMA database_list").fetchone()[2]]  # ... a thread does, afterwards
+    assert during == [0] and started == [database.file_path(db)]  # the commit did not checkpoint; a thread did
     assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # every other write checkpoints as usual
-    with pytest.raises(RowsRejected):  # nothing written: no checkpoint
-        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,x")
-    monkeypatch.setattr(installs_bulk, "_insert", lambda *a: 1 / 0)
-    with pytest.raises(ZeroDivisionError):  # the write rolled back: no checkpoint either
-        load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-22,3")
+    with pytest.raises(ZeroDivisionError), database.checkpoint_in_background(db), database.write(db):
+        1 / 0  # rolled back: nothing to checkpoint
     assert len(started) == 1 and db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
-
-
-def test_releasing_memory_works_here():
-    importing._release_memory()  # Arrow's pool and glibc's heap: no error on this platform

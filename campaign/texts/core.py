@@ -118,6 +118,9 @@ TEXTS = {
     "error.invalid_value": ("数值无效：{value}", "Invalid value: {value}"),
     "error.stale_data": ("检查文件后数据已被他人修改，未写入任何内容，请重新导入。",
                          "The data changed while the file was being checked; nothing was written. Import it again."),
+    "error.import_stopped": ("导入意外中止（可能内存不足），未写入任何内容。请稍后重试，或把文件分成几份导入。",
+                             "The import stopped unexpectedly (out of memory?); nothing was written. Try again later, or"
+                             " import the file in parts."),
     "error.staff_changed": ("检查文件期间有 {count} 名人员被停用，未写入任何内容，请重新导入。",
                             "{count} people in the file were deactivated while it was being checked; nothing was"
                             " written. Import it again."),
