@@ -1,10 +1,12 @@
 """Journey 4 (issue 8): an administrator uploads a bad staff file, then a good one (Chinese and English)."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from campaign.i18n import t
-from tests.e2e.conftest import grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, upload
+from tests.e2e.conftest import ROOT, grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, upload
 
 pytestmark = pytest.mark.e2e
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -36,3 +38,43 @@ def test_admin_uploads_a_bad_staff_file_then_a_good_one(server, browser, locale,
     assert page_problems(page) == []
     shot(page, f"journey4-good-{lang}")
     page.context.close()
+
+
+def test_admin_imports_a_large_installs_file_through_a_worker_process(server, browser, locale, tmp_path):
+    """A file of 4 MB or more (issue 9) is checked and written by a worker forked from the import server,
+    a child of the app's process: the page shows the same answers as for a small file."""
+    import csv
+    import re
+
+    from campaign.importing import LARGE_FILE
+
+    lang = LANG[locale]
+    with open(ROOT / "data" / "staff.csv", encoding="utf-8-sig") as handle:
+        staff = [(row["单位"], row["姓名"]) for row in csv.DictReader(handle) if row["在职"] == "是"]
+    people = [person for person in staff if staff.count(person) == 1][:400]
+    day = "2026-11-26" if lang == "zh" else "2026-11-25"
+    note = "备注" * (LARGE_FILE // len(people) // 5)  # an extra column the import ignores: the file passes 4 MB
+    big = tmp_path / f"installs_large_{lang}.csv"
+    big.write_text("单位,姓名,日期,安装数,备注\n" + "".join(f"{u},{n},{day},2,{note}\n" for u, n in people), encoding="utf-8")
+    assert big.stat().st_size >= LARGE_FILE
+
+    page = new_page(browser, locale)
+    sign_in(page, server, "admin", lang)
+    navigate(page, "data_import", lang)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=t("import.kind.installs", lang)).click()
+    settle(page)
+    upload(page, big, t("import.clean", lang, rows=len(people)))
+    assert _workers_of(server.process.pid), "the import server runs beside the app"
+    page.get_by_role("button", name=t("import.apply", lang)).click()
+    applied = re.escape(t("import.applied", lang, rows=len(people), new=901, updated=0, corrected=902, unchanged=903))
+    expect(page.get_by_text(re.compile(applied.replace("901", r"\d+").replace("902", r"\d+").replace("903", r"\d+")))).to_be_visible(
+        timeout=30_000)
+    assert page_problems(page) == []
+    page.context.close()
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The app's child processes running campaign.import_worker."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children if b"campaign.import_worker" in Path(f"/proc/{c}/cmdline").read_bytes()]
