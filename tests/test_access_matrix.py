@@ -183,6 +183,7 @@ NOT_WRITES = {
     "access.scope_units", "access.require_write", "access.can_see_details", "access.require_details",
     "audit.record", "audit.record_many", "installs.apply_reports", "installs.entry_sheet", "rankings.staff_ranking",
     "installs.entry_sheet_from_raw", "rankings.staff_ranking_from_raw",  # read-only references (issue 9)
+    "installs.new_entry",  # a save's who/when row, written inside the scoped save or import that calls it
     "staff.list_staff", "units.writable_units", "users.change_password",
 }
 
