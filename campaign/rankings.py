@@ -178,42 +178,43 @@ def group_summary(table: pd.DataFrame, group: str) -> dict:
 # Plain numpy over one row per unit: a city has ~2,000 units, and pandas merges and group-bys
 # cost more than the summary reads themselves.
 
-def _through(db, day: dt.date, county=None, back: int = 1) -> tuple[dict, dict]:
+def _through(db, day: dt.date, county=None) -> tuple[dict, dict]:
     """The ranked units (of one county, when given) with their totals, and from the summaries:
-    "day": (installs, credited, at_quota, reports on the day) through `day`, "prev": (installs, credited)
-    through the day before, and "credited": {d: credited through d} for the `back` days before `day`."""
+    "day": (installs, credited, at_quota, reports on the day) through `day`, and "prev": (installs, credited)
+    through the day before."""
     held = summaries.unit_totals(db, RANKED_TYPES, county)
     first_held, last_held = summaries.day_span(db)
-    prev, first = day - dt.timedelta(days=1), day - dt.timedelta(days=back)
-    # Through a day = all days minus the later ones, or the days since the start: whichever reads fewer rows.
-    backward = last_held is None or (clock.as_date(last_held) - first) <= (day - clock.as_date(first_held))
-    if backward:
+    prev = day - dt.timedelta(days=1)
+    if _backward(first_held, last_held, day, prev):
         only_day = last_held is None or last_held <= day.isoformat()  # then every row read is the day's own
         late = summaries.unit_days(db, prev.isoformat(), "9999-12-31", county,
                                    [c for c in summaries.DAY_COLUMNS if c != "day" or not only_day])
         if only_day:
             late["day"] = np.full(len(late["unit_id"]), int(day.strftime("%Y%m%d")), dtype=np.int64)
-        parts = [_Rows(held, late)]
-        if back > 1:  # the days before that: only credited is asked for them (and their day, if more than one)
-            early = summaries.unit_days(db, first.isoformat(), prev.isoformat(), county,
-                                        ("unit_id", "credited") + (("day",) if back > 2 else ()))
-            if back == 2:
-                early["day"] = np.full(len(early["unit_id"]), int(prev.strftime("%Y%m%d")), dtype=np.int64)
-            parts.append(_Rows(held, early))
-    else:
-        parts = [_Rows(held, summaries.unit_days(db, "", day.isoformat(), county))]
+        return held, _figures(held, _Rows(held, late), True, day)
+    return held, _figures(held, _Rows(held, summaries.unit_days(db, "", day.isoformat(), county)), False, day)
 
+
+def _backward(first_held, last_held, day: dt.date, first: dt.date) -> bool:
+    """Whether figures through `first` … `day` read fewer rows as all days minus the later ones (rows after
+    `first`) than as the days since the first held (rows through `day`)."""
+    return last_held is None or (clock.as_date(last_held) - first) <= (day - clock.as_date(first_held))
+
+
+def _figures(held: dict, rows: "_Rows", backward: bool, day: dt.date) -> dict:
+    """"day": (installs, credited, at_quota, reports on the day) through `day` and "prev": (installs, credited)
+    through the day before, of the held units, from their day rows: those after the day before
+    (`backward`, taken from the totals) or those through `day`."""
     def through(on: dt.date, column: str) -> np.ndarray:
         key = int(on.strftime("%Y%m%d"))
         if not backward:
-            return parts[0].sum(column, lambda d: d <= key)
-        return held[column] - sum(part.sum(column, lambda d: d > key) for part in parts if column in part.rows)
+            return rows.sum(column, lambda d: d <= key)
+        return held[column] - rows.sum(column, lambda d: d > key)
 
-    on_day = int(day.strftime("%Y%m%d"))
-    return held, {
-        "day": (*(through(day, c) for c in ("installs", "credited", "at_quota")), parts[0].sum("reports", lambda d: d == on_day)),
+    on_day, prev = int(day.strftime("%Y%m%d")), day - dt.timedelta(days=1)
+    return {
+        "day": (*(through(day, c) for c in ("installs", "credited", "at_quota")), rows.sum("reports", lambda d: d == on_day)),
         "prev": (through(prev, "installs"), through(prev, "credited")),
-        "credited": {prev - dt.timedelta(days=k): through(prev - dt.timedelta(days=k), "credited") for k in range(back)},
     }
 
 
@@ -230,37 +231,45 @@ class _Rows:
         else:
             self.at, self.known = rows["unit_id"], np.zeros(len(rows["unit_id"]), dtype=bool)
 
-    def sum(self, column: str, on) -> np.ndarray:
-        """Per held unit, the sum of `column` over its rows whose day satisfies `on`."""
-        mask = self.known & on(self.rows["day"])
+    def sum(self, column: str, on=None) -> np.ndarray:
+        """Per held unit, the sum of `column` over its rows (those whose day satisfies `on`, when given)."""
+        mask = self.known if on is None else self.known & on(self.rows["day"])
         return np.bincount(self.at[mask], weights=self.rows[column][mask], minlength=self.n).astype(np.int64)
 
 
-def _ranks(completion: np.ndarray, groups: np.ndarray) -> np.ndarray:
+class _Ranking:
     """Competition ranks (1, 2, 2, 4) of completion, higher first, within each group (integer codes)."""
-    ranks = np.zeros(len(completion), dtype=np.int64)
-    rounded = np.round(completion, 12)
-    for group in range(int(groups.max()) + 1 if len(groups) else 0):
-        where = np.flatnonzero(groups == group)
-        values = rounded[where]
-        ranks[where] = len(values) - np.searchsorted(np.sort(values), values, side="right") + 1
-    return ranks
+
+    def __init__(self, completion: np.ndarray, groups: np.ndarray):
+        self.completion, self.groups, self.rounded = completion, groups, np.round(completion, 12)
+        self.where = [np.flatnonzero(groups == group) for group in range(int(groups.max()) + 1 if len(groups) else 0)]
+        self.sorted = [np.sort(self.rounded[where]) for where in self.where]
+
+    def of(self, at: np.ndarray) -> np.ndarray:
+        """The ranks of the units at positions `at`."""
+        ranks, groups, rounded = np.zeros(len(at), dtype=np.int64), self.groups[at], self.rounded[at]
+        for group, values in enumerate(self.sorted):
+            mine = groups == group
+            ranks[mine] = len(values) - np.searchsorted(values, rounded[mine], side="right") + 1
+        return ranks
+
+    def bottom(self, n: int) -> set:
+        """quota.bottom: the positions of the worst n of each group larger than n, never a unit at 100%."""
+        # The n-th worst rank is that of the n-th lowest completion: a rank as bad or worse is a completion as low or lower.
+        return {int(at) for where, values in zip(self.where, self.sorted) if len(where) > n
+                for at in where[(self.rounded[where] <= values[n - 1]) & (self.completion[where] < 1)]}
 
 
-def _table(held: dict, today: tuple, before: tuple, only=None) -> pd.DataFrame:
-    """The unit ranking table (see unit_ranking) from the figures through the day and the day before
-    (ranked among every held unit; only the units in `only`, when given, are shown)."""
-    names, groups = held["group"], held["group_code"]
+def _table(held: dict, today: tuple, before: tuple, rank: np.ndarray, rank_prev: np.ndarray) -> pd.DataFrame:
+    """The unit ranking table (see unit_ranking) of the held units, from their figures through the day and the
+    day before and their ranks on both (among every unit of their group)."""
     installs, credited, at_quota, reports = today
-    completion = credited / held["quota_total"]
-    completion_prev = before[1] / held["quota_total"]
-    rank, rank_prev = _ranks(completion, groups), _ranks(completion_prev, groups)
-    shown = np.arange(len(groups)) if only is None else np.flatnonzero(np.isin(held["unit_id"], list(only)))
-    codes = held["code"].take(pa.array(shown, type=pa.int64()))
-    code_order = pc.rank(codes, sort_keys="ascending", tiebreaker="dense").to_numpy() if len(shown) else shown
-    order = shown[np.lexsort((code_order, -installs[shown], rank[shown], groups[shown]))]
+    completion, completion_prev = credited / held["quota_total"], before[1] / held["quota_total"]
+    codes = held["code"]
+    code_order = pc.rank(codes, sort_keys="ascending", tiebreaker="dense").to_numpy() if len(codes) else np.zeros(0)
+    order = np.lexsort((code_order, -installs, rank, held["group_code"]))
     columns = {
-        "unit_id": held["unit_id"], "code": held["code"], "unit": held["name"], "type": held["type"], "group": names,
+        "unit_id": held["unit_id"], "code": codes, "unit": held["name"], "type": held["type"], "group": held["group"],
         "rank": rank, "staff": held["staff"], "quota_total": held["quota_total"], "installs": installs,
         "completion": completion, "at_quota": at_quota, "installs_today": installs - before[0],
         "change": completion - completion_prev, "rank_change": rank_prev - rank, "no_report": reports == 0,
@@ -284,22 +293,11 @@ def unit_ranking(db, day=None, county=None) -> pd.DataFrame:
     """Units ranked by quota completion within their group (of one county, when given), with the change since the day before."""
     day = clock.as_date(day or clock.today())
     held, figures = _through(db, day, county)
-    return _table(held, figures["day"], figures["prev"])
-
-
-def _bottom(held: dict, groups: np.ndarray, credited: np.ndarray, n: int) -> set:
-    """quota.bottom on numpy columns: the worst n of each group larger than n, never a unit at 100%."""
-    completion = credited / held["quota_total"]
-    rank = _ranks(completion, groups)
-    hit = set()
-    for group in range(int(groups.max()) + 1 if len(groups) else 0):
-        where = np.flatnonzero(groups == group)
-        if len(where) <= n:
-            continue
-        threshold = np.sort(rank[where])[::-1][n - 1]
-        chosen = where[(rank[where] >= threshold) & (completion[where] < 1)]
-        hit |= {int(uid) for uid in held["unit_id"][chosen]}
-    return hit
+    today, before = figures["day"], figures["prev"]
+    every = np.arange(len(held["unit_id"]))
+    rank, rank_prev = (_Ranking(credited / held["quota_total"], held["group_code"]).of(every)
+                       for credited in (today[1], before[1]))
+    return _table(held, today, before, rank, rank_prev)
 
 
 def laggards(db, day=None, county=None) -> pd.DataFrame:
@@ -307,11 +305,57 @@ def laggards(db, day=None, county=None) -> pd.DataFrame:
     day = clock.as_date(day or clock.today())
     conf = settings.get_all(db)
     n, days = conf["laggard_bottom"], conf["laggard_days"]
-    held, figures = _through(db, day, county, back=max(days - 1, 1))
-    credited = {**figures["credited"], day: figures["day"][1]}
-    recent = [day - dt.timedelta(days=back) for back in range(days - 1, -1, -1)]  # oldest first
-    hit = quota.laggards([_bottom(held, held["group_code"], credited[d], n) for d in recent], days)
-    return _table(held, figures["day"], figures["prev"], only=hit)
+    # The ranks need every unit's quota and credited installs only; the other figures are read for the units shown.
+    held = summaries.unit_totals(db, RANKED_TYPES, county, ("quota_total", "credited"), named=False)
+    span = summaries.day_span(db)
+    prev = day - dt.timedelta(days=1)
+    recent = [day - dt.timedelta(days=back) for back in range(max(days - 1, 1), -1, -1)]  # oldest first, prev among them
+    backward = _backward(*span, day, recent[0])
+    credited = _credited_through(db, held, recent, backward, county, span)
+    ranking = {d: _Ranking(credited[d] / held["quota_total"], held["group_code"]) for d in recent}
+    shown = np.array(sorted(quota.laggards([ranking[d].bottom(n) for d in recent[-days:]], days)), dtype=np.int64)
+    lagging = _with_totals(db, held, shown, county)
+    after, until = (prev.isoformat(), "9999-12-31") if backward else ("", day.isoformat())
+    # A seek per unit costs more than reading the days' rows of the whole city once a tenth of its units are shown.
+    rows = _unit_days(db, lagging, after, until, county, seek=county is not None or len(shown) * 10 <= len(held["unit_id"]))
+    figures = _figures(lagging, rows, backward, day)
+    return _table(lagging, figures["day"], figures["prev"], ranking[day].of(shown), ranking[prev].of(shown))
+
+
+def _with_totals(db, held: dict, shown: np.ndarray, county) -> dict:
+    """The held units at positions `shown` with every column of summaries.unit_totals."""
+    totals = summaries.unit_totals_of(db, held["unit_id"][shown], ("staff", "installs", "at_quota"))
+    return {**totals, **{name: held[name][shown] for name in ("quota_total", "credited", "group_code")},
+            **summaries.unit_names(db, RANKED_TYPES, county, held["at"][shown])}
+
+
+def _credited_through(db, held: dict, recent: list, backward: bool, county, span: tuple) -> dict:
+    """{d: every held unit's credited installs through d} for the consecutive days `recent` (oldest first): the
+    totals less the days after each (`backward`), or the days through the first plus each day after it."""
+    def credited(after: str, until: str) -> np.ndarray:
+        if span[0] is None or until < span[0] or after >= span[1]:  # no day held there (a county's seeks would find none)
+            return np.zeros(len(held["unit_id"]), dtype=np.int64)
+        # One read per day, so without the day column: its conversion costs more than the rest of a read.
+        return _unit_days(db, held, after, until, county, ("unit_id", "credited"), seek=county is not None).sum("credited")
+
+    days = [d.isoformat() for d in recent]
+    if backward:
+        through = {recent[-1]: held["credited"] - credited(days[-1], "9999-12-31")}
+        for k in range(len(recent) - 1, 0, -1):
+            through[recent[k - 1]] = through[recent[k]] - credited(days[k - 1], days[k])
+    else:
+        through = {recent[0]: credited("", days[0])}
+        for k in range(1, len(recent)):
+            through[recent[k]] = through[recent[k - 1]] + credited(days[k - 1], days[k])
+    return through
+
+
+def _unit_days(db, held: dict, after: str, until: str, county, columns=summaries.DAY_COLUMNS, *, seek: bool) -> _Rows:
+    """The held units' day rows (after < day <= until): a seek per unit (`seek`: for a county's units or a few of
+    the city's), else the days' rows of every unit below the county (summaries.unit_days)."""
+    if not seek:
+        return _Rows(held, summaries.unit_days(db, after, until, county, columns))
+    return _Rows(held, summaries.unit_days_of(db, held["unit_id"], after, until, columns))
 
 
 def progress(db, day=None) -> dict:

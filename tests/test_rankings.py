@@ -1,5 +1,8 @@
 """Rankings: groups, ties, day-over-day change, units without a report, laggards, staff within a unit."""
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 
 from campaign import access, rankings, settings
@@ -64,6 +67,18 @@ def test_laggards_are_bottom_n_every_day(county):
     assert rankings.laggards(county, "2026-11-26")["code"].tolist() == ["T1", "D3"]
     load(county, "installs", "unit,name,date,installs\n县三局,钱一,2026-11-26,30")  # D3 reaches 100%
     assert rankings.laggards(county, "2026-11-26")["code"].tolist() == ["T1"]  # D1, D2 last on the 26th only
+
+
+@pytest.mark.parametrize("bottom", [5, 50])  # 50: many departments shown, their days read for every unit at once
+def test_laggards_of_one_county_equal_the_raw_rows(demo_db, bottom):
+    # The demo holds one county, 2026-10-30 … 2026-11-28: the county's laggards are everyone's, read per unit.
+    settings.update(demo_db, ADMIN, {"laggard_bottom": bottom})
+    county = rankings.counties(demo_db)[0].id
+    for back in (-3, 0, 1, 9, 27, 29, 31):
+        day = dt.date(2026, 11, 28) - dt.timedelta(days=back)
+        expected = rankings.laggards_from_raw(demo_db, day)
+        pd.testing.assert_frame_equal(rankings.laggards(demo_db, day), expected, check_exact=True)
+        pd.testing.assert_frame_equal(rankings.laggards(demo_db, day, county), expected, check_exact=True)
 
 
 def test_progress(county):
