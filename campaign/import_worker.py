@@ -33,8 +33,7 @@ def call(fn, *args):
 
     fn and args must pickle (fn by reference: a module-level function). ImportStopped when the
     worker ends without an answer (e.g. killed for memory)."""
-    with socket.socket(socket.AF_UNIX) as conn:
-        conn.connect(_address())
+    with _connect() as conn:
         with conn.makefile("wb") as out:
             pickle.dump((fn, args), out)
         conn.shutdown(socket.SHUT_WR)
@@ -56,10 +55,27 @@ def wait_idle(poll: float = 0.01) -> None:
         time.sleep(poll)
 
 
-def _address() -> str:
+def _connect() -> socket.socket:
+    """A connection to the server, started on first use or again if it has gone."""
+    for attempt in (1, 2):
+        conn = socket.socket(socket.AF_UNIX)
+        try:
+            conn.connect(_address(restart=attempt == 2))
+            return conn
+        except OSError:
+            conn.close()
+            if attempt == 2:
+                raise ImportStopped() from None
+    raise AssertionError("unreachable")
+
+
+def _address(*, restart=False) -> str:
     """The running server's socket, starting the server on first use (or after it died)."""
     global _server
     with _lock:
+        if _server is not None and restart:
+            _server[0].kill()
+            _server[0].wait()
         if _server is None or _server[0].poll() is not None:
             address = os.path.join(tempfile.mkdtemp(prefix="campaign-import-"), "socket")
             server = subprocess.Popen([sys.executable, "-m", "campaign.import_worker", address], cwd=ROOT,
@@ -82,16 +98,25 @@ def serve(address: str) -> None:
         selector.register(sys.stdin, selectors.EVENT_READ, "app")
         sys.stdout.write("ready\n")
         sys.stdout.flush()
-        while True:
-            for key, _events in selector.select():
-                if key.data == "app":  # the app closed our stdin: it has ended
-                    return
-                conn, _ = listener.accept()
-                if os.fork() == 0:
-                    listener.close()
-                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    _work(conn)
-                conn.close()
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads the pipe any more: a print must not block
+        try:
+            _loop(listener, selector)
+        finally:
+            os.unlink(address)
+            os.rmdir(os.path.dirname(address))
+
+
+def _loop(listener, selector) -> None:
+    while True:
+        for key, _events in selector.select():
+            if key.data == "app":  # the app closed our stdin: it has ended
+                return
+            conn, _ = listener.accept()
+            if os.fork() == 0:
+                listener.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _work(conn)
+            conn.close()
 
 
 def _work(conn: socket.socket) -> None:

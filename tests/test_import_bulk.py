@@ -338,6 +338,21 @@ def test_a_worker_that_dies_gives_a_clear_error():
     assert import_worker.call(divmod, 9, 4) == (2, 1)  # the server serves on
 
 
+
+def test_the_import_server_starts_again_if_it_died_and_ends_with_the_app():
+    from campaign import import_worker
+
+    assert import_worker.call(divmod, 7, 2) == (3, 1)
+    server, address = import_worker._server
+    server.kill()
+    server.wait()
+    assert import_worker.call(divmod, 7, 2) == (3, 1)  # a new server, started on demand
+    server, address = import_worker._server
+    server.stdin.close()  # as when the app's process ends
+    assert server.wait(10) == 0 and not os.path.exists(os.path.dirname(address))  # its socket is cleaned up
+    assert import_worker.call(divmod, 7, 2) == (3, 1)
+
+
 def _die():
     os.kill(os.getpid(), signal.SIGKILL)
 
