@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-
 from campaign import access, audit, clock, import_worker, installs_bulk, settings, summaries, units
 from campaign import db as database
 from campaign.db import checkpoint_in_background, write
