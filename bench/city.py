@@ -65,7 +65,7 @@ def timed(fn, runs=7):
 
 def ensure_dbs(args):
     if not Path(args.db).exists():
-        print(f"building the city at {args.db} (minutes)…", flush=True)
+        print(f"building the city at {args.db} (about a minute)…", flush=True)
         city.generate(args.db, seed=args.seed)
     if not Path(args.demo_db).exists():
         print(f"building the demo county at {args.demo_db}…", flush=True)
@@ -92,6 +92,8 @@ def queries(args):
                                                              summaries.unit_days(db, prev, "9999-12-31"))),
         ("unit ranking, whole city: rankings.unit_ranking", lambda: rankings.unit_ranking(db, day)),
         ("unit ranking, one county (the pages' default)", lambda: rankings.unit_ranking(db, day, county)),
+        ("unit ranking, whole city, the day before (the morning bulletin's)",
+         lambda: rankings.unit_ranking(db, day - dt.timedelta(days=1))),
         ("laggards (3 days), whole city", lambda: rankings.laggards(db, day)),
         ("laggards (3 days), one county (the pages' default)", lambda: rankings.laggards(db, day, county)),
         ("progress (trend)", lambda: rankings.progress(db, day)),
@@ -346,7 +348,7 @@ def main():
     parser.add_argument("--demo-db", default="/tmp/city/demo.db")
     parser.add_argument("--work", default="/tmp/city")
     parser.add_argument("--seed", type=int, default=city.SEED)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--page-runs", type=int, default=3)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument("--import-runs", type=int, default=5, help="alternating shell and app import runs (the median pair counts)")

@@ -183,16 +183,7 @@ def _through(db, day: dt.date, county=None) -> tuple[dict, dict]:
     "day": (installs, credited, at_quota, reports on the day) through `day`, and "prev": (installs, credited)
     through the day before."""
     held = summaries.unit_totals(db, RANKED_TYPES, county)
-    first_held, last_held = summaries.day_span(db)
-    prev = day - dt.timedelta(days=1)
-    if _backward(first_held, last_held, day, prev):
-        only_day = last_held is None or last_held <= day.isoformat()  # then every row read is the day's own
-        late = summaries.unit_days(db, prev.isoformat(), "9999-12-31", county,
-                                   [c for c in summaries.DAY_COLUMNS if c != "day" or not only_day])
-        if only_day:
-            late["day"] = np.full(len(late["unit_id"]), int(day.strftime("%Y%m%d")), dtype=np.int64)
-        return held, _figures(held, _Rows(held, late), True, day)
-    return held, _figures(held, _Rows(held, summaries.unit_days(db, "", day.isoformat(), county)), False, day)
+    return held, _figures(db, held, day, county, summaries.day_span(db), seek=False)
 
 
 def _backward(first_held, last_held, day: dt.date, first: dt.date) -> bool:
@@ -201,21 +192,24 @@ def _backward(first_held, last_held, day: dt.date, first: dt.date) -> bool:
     return last_held is None or (clock.as_date(last_held) - first) <= (day - clock.as_date(first_held))
 
 
-def _figures(held: dict, rows: "_Rows", backward: bool, day: dt.date) -> dict:
+def _figures(db, held: dict, day: dt.date, county, span: tuple, *, seek: bool) -> dict:
     """"day": (installs, credited, at_quota, reports on the day) through `day` and "prev": (installs, credited)
-    through the day before, of the held units, from their day rows: those after the day before
-    (`backward`, taken from the totals) or those through `day`."""
-    def through(on: dt.date, column: str) -> np.ndarray:
-        key = int(on.strftime("%Y%m%d"))
-        if not backward:
-            return rows.sum(column, lambda d: d <= key)
-        return held[column] - rows.sum(column, lambda d: d > key)
-
-    on_day, prev = int(day.strftime("%Y%m%d")), day - dt.timedelta(days=1)
-    return {
-        "day": (*(through(day, c) for c in ("installs", "credited", "at_quota")), rows.sum("reports", lambda d: d == on_day)),
-        "prev": (through(prev, "installs"), through(prev, "credited")),
-    }
+    through the day before, of the held units. Two reads of their day rows, neither with the day column
+    (converting it costs more than the rest of a read): the day's own rows, and either the later days'
+    (taken from the totals, `_backward`) or those through the day before."""
+    prev = day - dt.timedelta(days=1)
+    columns, figures = ("unit_id", "installs", "credited", "at_quota", "reports"), ("installs", "credited", "at_quota")
+    on = _unit_days(db, held, prev.isoformat(), day.isoformat(), county, columns, seek=seek, span=span)
+    if _backward(*span, day, prev):
+        later = _unit_days(db, held, day.isoformat(), "9999-12-31", county, columns, seek=seek, span=span)
+        through = {c: held[c] - later.sum(c) for c in figures}
+        before = {c: through[c] - on.sum(c) for c in figures}
+    else:
+        earlier = _unit_days(db, held, "", prev.isoformat(), county, columns, seek=seek, span=span)
+        before = {c: earlier.sum(c) for c in figures}
+        through = {c: before[c] + on.sum(c) for c in figures}
+    return {"day": (through["installs"], through["credited"], through["at_quota"], on.sum("reports")),
+            "prev": (before["installs"], before["credited"])}
 
 
 class _Rows:
@@ -231,10 +225,9 @@ class _Rows:
         else:
             self.at, self.known = rows["unit_id"], np.zeros(len(rows["unit_id"]), dtype=bool)
 
-    def sum(self, column: str, on=None) -> np.ndarray:
-        """Per held unit, the sum of `column` over its rows (those whose day satisfies `on`, when given)."""
-        mask = self.known if on is None else self.known & on(self.rows["day"])
-        return np.bincount(self.at[mask], weights=self.rows[column][mask], minlength=self.n).astype(np.int64)
+    def sum(self, column: str) -> np.ndarray:
+        """Per held unit, the sum of `column` over its rows."""
+        return np.bincount(self.at[self.known], weights=self.rows[column][self.known], minlength=self.n).astype(np.int64)
 
 
 class _Ranking:
@@ -315,10 +308,8 @@ def laggards(db, day=None, county=None) -> pd.DataFrame:
     ranking = {d: _Ranking(credited[d] / held["quota_total"], held["group_code"]) for d in recent}
     shown = np.array(sorted(quota.laggards([ranking[d].bottom(n) for d in recent[-days:]], days)), dtype=np.int64)
     lagging = _with_totals(db, held, shown, county)
-    after, until = (prev.isoformat(), "9999-12-31") if backward else ("", day.isoformat())
     # A seek per unit costs more than reading the days' rows of the whole city once a tenth of its units are shown.
-    rows = _unit_days(db, lagging, after, until, county, seek=county is not None or len(shown) * 10 <= len(held["unit_id"]))
-    figures = _figures(lagging, rows, backward, day)
+    figures = _figures(db, lagging, day, county, span, seek=county is not None or len(shown) * 10 <= len(held["unit_id"]))
     return _table(lagging, figures["day"], figures["prev"], ranking[day].of(shown), ranking[prev].of(shown))
 
 
@@ -333,10 +324,8 @@ def _credited_through(db, held: dict, recent: list, backward: bool, county, span
     """{d: every held unit's credited installs through d} for the consecutive days `recent` (oldest first): the
     totals less the days after each (`backward`), or the days through the first plus each day after it."""
     def credited(after: str, until: str) -> np.ndarray:
-        if span[0] is None or until < span[0] or after >= span[1]:  # no day held there (a county's seeks would find none)
-            return np.zeros(len(held["unit_id"]), dtype=np.int64)
         # One read per day, so without the day column: its conversion costs more than the rest of a read.
-        return _unit_days(db, held, after, until, county, ("unit_id", "credited"), seek=county is not None).sum("credited")
+        return _unit_days(db, held, after, until, county, ("unit_id", "credited"), seek=county is not None, span=span).sum("credited")
 
     days = [d.isoformat() for d in recent]
     if backward:
@@ -350,9 +339,12 @@ def _credited_through(db, held: dict, recent: list, backward: bool, county, span
     return through
 
 
-def _unit_days(db, held: dict, after: str, until: str, county, columns=summaries.DAY_COLUMNS, *, seek: bool) -> _Rows:
+def _unit_days(db, held: dict, after: str, until: str, county, columns, *, seek: bool, span: tuple) -> _Rows:
     """The held units' day rows (after < day <= until): a seek per unit (`seek`: for a county's units or a few of
-    the city's), else the days' rows of every unit below the county (summaries.unit_days)."""
+    the city's), else the days' rows of every unit below the county (summaries.unit_days); none read when
+    no day held (`span`: summaries.day_span) falls in between."""
+    if span[0] is None or until < span[0] or after >= span[1]:
+        return _Rows(held, {c: np.zeros(0, dtype=np.int64) for c in columns})
     if not seek:
         return _Rows(held, summaries.unit_days(db, after, until, county, columns))
     return _Rows(held, summaries.unit_days_of(db, held["unit_id"], after, until, columns))
