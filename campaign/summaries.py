@@ -398,35 +398,30 @@ def unit_totals_of(db, unit_ids: np.ndarray, columns=TOTAL_COLUMNS) -> dict:
     return {name: values[where] for name, values in found.items()}
 
 
-DAY_COLUMNS = ("unit_id", "day", "installs", "credited", "at_quota", "reports")
+DAY_COLUMNS = ("unit_id", "installs", "credited", "at_quota", "reports")
 
 
 def unit_days(db, after: str, until: str, county=None, columns=DAY_COLUMNS) -> dict:
     """The per-unit day rows with after < day <= until (below `county`, when given): numpy columns
-    of unit_id, day (as the integer YYYYMMDD), installs, credited, at_quota, reports (those asked for)."""
+    of unit_id, installs, credited, at_quota, reports (those asked for). No day column: a caller
+    reads one span of days at a time (converting the day cost more than the rest of a read)."""
     cte, params = _below(county)
-    picked = [c for c in DAY_COLUMNS if c in columns]
-    rows = db.execute(
-        cte + "SELECT " + ", ".join("group_concat(CAST(replace(day, '-', '') AS INTEGER))" if c == "day"
-                                    else f"group_concat({c})" for c in picked)
-        # The covering index reads only the days asked for; the primary key would seek every unit.
-        + " FROM install_unit_days INDEXED BY install_unit_days_cover WHERE day > ? AND day <= ?"
-        + (" AND unit_id IN below" if county is not None else ""),
-        params + [after, until],
-    ).fetchone()
-    return {name: _ints(text) for name, text in zip(picked, rows)}
+    # The covering index reads only the days asked for; the primary key would seek every unit.
+    return _day_rows(db, cte + "SELECT {} FROM install_unit_days INDEXED BY install_unit_days_cover WHERE day > ? AND day <= ?"
+                     + (" AND unit_id IN below" if county is not None else ""), [*params, after, until], columns)
 
 
 def unit_days_of(db, unit_ids: np.ndarray, after: str, until: str, columns=DAY_COLUMNS) -> dict:
     """unit_days for the units `unit_ids` only, by a seek each: for a county's units, a few times cheaper
     than finding them by walking the units tree (unit_days' county)."""
+    return _day_rows(db, "SELECT {} FROM install_unit_days WHERE unit_id IN (SELECT value FROM json_each(?))"
+                     " AND day > ? AND day <= ?", [json.dumps(np.asarray(unit_ids).tolist()), after, until], columns)
+
+
+def _day_rows(db, sql: str, params: list, columns) -> dict:
+    """`sql` with {} for the columns asked for, each as one comma-joined text that numpy parses."""
     picked = [c for c in DAY_COLUMNS if c in columns]
-    rows = db.execute(
-        "SELECT " + ", ".join("group_concat(CAST(replace(day, '-', '') AS INTEGER))" if c == "day"
-                              else f"group_concat({c})" for c in picked)
-        + " FROM install_unit_days WHERE unit_id IN (SELECT value FROM json_each(?)) AND day > ? AND day <= ?",
-        [json.dumps(np.asarray(unit_ids).tolist()), after, until],
-    ).fetchone()
+    rows = db.execute(sql.format(", ".join(f"group_concat({c})" for c in picked)), params).fetchone()
     return {name: _ints(text) for name, text in zip(picked, rows)}
 
 
