@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaign.i18n import t
-from tests.e2e.conftest import ROOT, grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, upload
+from tests.e2e.conftest import PHONE, ROOT, grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, upload
 
 pytestmark = pytest.mark.e2e
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -58,7 +58,7 @@ def test_admin_imports_a_large_installs_file_through_a_worker_process(server, br
     big.write_text("单位,姓名,日期,安装数,备注\n" + "".join(f"{u},{n},{day},2,{note}\n" for u, n in people), encoding="utf-8")
     assert big.stat().st_size >= LARGE_FILE
 
-    page = new_page(browser, locale)
+    page = new_page(browser, locale, PHONE)  # an administrator away from the desk
     sign_in(page, server, "admin", lang)
     navigate(page, "data_import", lang)
     page.locator('[data-testid="stSelectbox"]').first.click()
@@ -71,6 +71,7 @@ def test_admin_imports_a_large_installs_file_through_a_worker_process(server, br
     expect(page.get_by_text(re.compile(applied.replace("901", r"\d+").replace("902", r"\d+").replace("903", r"\d+")))).to_be_visible(
         timeout=30_000)
     assert page_problems(page) == []
+    shot(page, f"journey4-large-{lang}")
     page.context.close()
 
 
