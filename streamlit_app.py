@@ -3,8 +3,9 @@
 import streamlit as st
 
 import ui
-import ui_auth
-from campaign import access, users
+from campaign.accounts import users
+from ui import auth as ui_auth
+from ui import nav
 
 st.set_page_config(page_title="反诈APP推广台账 / Anti-Fraud App Campaign", page_icon="🛡️", layout="wide")
 
@@ -28,11 +29,11 @@ with st.sidebar:
     ui_auth.sync_cookie(db)
 
 if me is None:  # every address shows the sign-in form, and after signing in the page asked for opens
-    pages = [st.Page("app_pages/sign_in.py", title=ui.t("nav.sign_in"), icon=":material/login:", url_path=key, default=i == 0)
-             for i, key in enumerate(["sign_in", *(p.key for p in access.PAGES)])]
+    pages = [st.Page("ui/pages/sign_in.py", title=ui.t("nav.sign_in"), icon=":material/login:", url_path=key, default=i == 0)
+             for i, key in enumerate(["sign_in", *(p.key for p in nav.PAGES)])]
 elif account["must_change"]:  # a temporary password set by an administrator: change it before anything else
-    pages = [st.Page("app_pages/account.py", title=ui.t("nav.account"), icon=":material/key:", url_path="account")]
+    pages = [st.Page("ui/pages/account.py", title=ui.t("nav.account"), icon=":material/key:", url_path="account")]
 else:
     pages = [st.Page(p.path, title=ui.t(f"nav.{p.key}"), icon=p.icon, url_path=p.key, default=i == 0)
-             for i, p in enumerate(access.pages_for(me.role))]
+             for i, p in enumerate(nav.pages_for(me.role))]
 st.navigation(pages, position="hidden" if me is None else "sidebar").run()

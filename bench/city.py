@@ -32,8 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CAMPAIGN_TODAY", "2026-11-28")
 
-from campaign import access, city, clock, demo, installs, rankings, summaries  # noqa: E402
-from campaign import db as database  # noqa: E402
+from campaign import city, demo, features
+from campaign.infra import clock
+from campaign.infra import db as database  # noqa: E402
+from campaign.installs import entries as installs
+from campaign.installs import rankings, reference, summaries
+from campaign.org import access  # noqa: E402
 
 ADMIN = access.Actor("admin", access.ADMIN)
 RESULTS = []
@@ -69,7 +73,7 @@ def ensure_dbs(args):
         city.generate(args.db, seed=args.seed)
     if not Path(args.demo_db).exists():
         print(f"building the demo county at {args.demo_db}…", flush=True)
-        conn = database.connect(args.demo_db)
+        conn = features.connect(args.demo_db)
         demo.load_demo(conn, clock.today())
         conn.conn.close()
 
@@ -77,9 +81,10 @@ def ensure_dbs(args):
 # ---- 1. query time per screen's data ----------------------------------------------------------
 
 def queries(args):
-    from campaign import coverage_report, outreach_figures
+    from campaign.coverage import report as coverage_report
+    from campaign.outreach import figures as outreach_figures
 
-    db = database.connect(args.db)
+    db = features.connect(args.db)
     day = clock.today()
     sizes = db.execute("SELECT COUNT(*) FROM install_reports").fetchone()[0], db.execute(
         "SELECT COUNT(*) FROM staff").fetchone()[0], db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
@@ -107,7 +112,7 @@ def queries(args):
         wall, cpu = timed(fn, runs=args.runs)
         report(f"query: {name}", f"{wall:.1f} ms (cpu {cpu:.1f})", "≤ 10 ms", wall <= 10 or cpu <= 10)
     wall = time.perf_counter()
-    rankings.unit_ranking_from_raw(db, day)
+    reference.unit_ranking_from_raw(db, day)
     report("reference: unit ranking from raw rows (once)", f"{(time.perf_counter() - wall) * 1000:.0f} ms", "—", True,
            "what the summaries replace")
     db.conn.close()
@@ -129,7 +134,7 @@ def pages_child(args):
             times = []
             for _ in range(args.page_runs + 1):  # a page view = one run of the page script, as on a click or rerun
                 start = time.perf_counter()
-                at.switch_page(f"app_pages/{page}.py").run()
+                at.switch_page(f"ui/pages/{page}.py").run()
                 times.append(time.perf_counter() - start)
                 problems = errors(at)
                 if problems:
@@ -137,19 +142,18 @@ def pages_child(args):
             out[f"{label}/{page}"] = statistics.median(times[1:])
     out["maxrss_mb"] = _resident_mb("VmHWM")
     # Then what an administrator does in the same process: import one day's file for the whole city.
-    from campaign import importing
-    from campaign.tables import Upload
+    from campaign.infra.tables import Upload
 
     copy = Path(args.work) / "city-day-import.db"  # a fresh copy each time: the file's values are all new to it
     for suffix in ("", "-wal"):
         if Path(f"{args.db}{suffix}").exists():
             shutil.copy(f"{args.db}{suffix}", f"{copy}{suffix}")
-    db = database.connect(copy)
+    db = features.connect(copy)
     day = (clock.today() - dt.timedelta(days=1)).isoformat()
     rows = db.execute("SELECT u.code, s.name, COALESCE(s.phone, '') FROM staff s JOIN units u ON u.id = s.unit_id"
                       " WHERE s.active = 1 ORDER BY s.id").fetchall()
     text = "单位,姓名,手机号,日期,安装数\n" + "".join(f"{c},{n},{p},{day},{7 + i % 7}\n" for i, (c, n, p) in enumerate(rows))
-    result = importing.run_import(db, ADMIN, "installs", Upload("city-day.csv", text.encode()))
+    result = features.run_import(db, ADMIN, "installs", Upload("city-day.csv", text.encode()))
     out["day_import"] = {"rows": len(rows), "mb": len(text.encode()) / 2**20, **result.counts,
                          "maxrss_mb": _resident_mb("VmHWM"), "worker_mb": result.worker_peak_mb}
     print("PAGES " + json.dumps(out))
@@ -188,8 +192,9 @@ def _resident_mb(field="VmRSS") -> int:
 
 
 def import_rate(args):
-    from campaign import import_worker, importing, settings
-    from campaign.tables import Upload
+    from campaign.infra import settings
+    from campaign.infra import worker as import_worker
+    from campaign.infra.tables import Upload
 
     folder = Path(args.work)
     base = folder / "import-base.db"
@@ -199,7 +204,7 @@ def import_rate(args):
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     shutil.copy(base, target)
-    db = database.connect(target)
+    db = features.connect(target)
     people = db.execute("SELECT u.code, s.name, s.phone FROM staff s JOIN units u ON u.id = s.unit_id"
                         " WHERE s.active = 1 ORDER BY s.id").fetchall()
     rng = random.Random(args.seed)
@@ -219,7 +224,7 @@ def import_rate(args):
                 written += 1
     size_mb = path.stat().st_size / 2**20
     settings.update(db, ADMIN, {"upload_max_mb": 200})
-    importing.run_import(db, ADMIN, "installs", Upload.from_path(path), dry_run=True)  # warm-up: a server is warm
+    features.run_import(db, ADMIN, "installs", Upload.from_path(path), dry_run=True)  # warm-up: a server is warm
     shells, apps, settled, peaks, resident = [], [], [], [], _resident_mb()
     for attempt in range(args.import_runs):  # shell and app in turns: both see the same load
         shell_db = folder / "shell.db"
@@ -233,13 +238,13 @@ def import_rate(args):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             shutil.copy(base, target)
-            db = database.connect(target)
+            db = features.connect(target)
             settings.update(db, ADMIN, {"upload_max_mb": 200})
         profiler = cProfile.Profile() if args.import_profile else None
         start = time.perf_counter()
         if profiler:
             profiler.enable()
-        result = importing.run_import(db, ADMIN, "installs", Upload.from_path(path))
+        result = features.run_import(db, ADMIN, "installs", Upload.from_path(path))
         answered = time.perf_counter() - start  # the user has the answer; the worker process goes on
         import_worker.wait_idle()  # ... with its WAL checkpoint: wait for it too
         if profiler:
@@ -272,7 +277,7 @@ def import_rate(args):
 # ---- 4. 150 coordinators saving at once ---------------------------------------------------------
 
 def _saver(path, unit_id, people, saves, day, outcome, lock):
-    db = database.connect(path, migrate_schema=False)
+    db = database.connect(path)
     rng = random.Random(unit_id)
     last, latencies, failures = {}, [], []
     for _ in range(saves):
@@ -307,7 +312,7 @@ def concurrency(args):
 
     import pandas as pd
 
-    db = database.connect(args.db)
+    db = features.connect(args.db)
     day = clock.today().isoformat()
     units = db.execute("SELECT unit_id FROM install_unit_totals ORDER BY unit_id LIMIT ?", [args.savers]).fetchall()
     jobs = [(uid, [sid for (sid,) in db.execute("SELECT id FROM staff WHERE unit_id = ? AND active = 1", [uid])])
@@ -338,7 +343,7 @@ def concurrency(args):
     report("concurrent savers: lost rows", str(lost), "0", lost == 0, note)
     report("concurrent savers: 'database is locked' errors", str(locked), "0", locked == 0 and not failures,
            "; ".join(sorted(set(failures))[:3]))
-    same = rankings.unit_ranking(db).equals(rankings.unit_ranking_from_raw(db))
+    same = rankings.unit_ranking(db).equals(reference.unit_ranking_from_raw(db))
     report("summaries equal the raw rows after the savers", "equal" if same else "DIFFERENT", "equal", same)
     pd.set_option("display.width", 200)
     db.conn.close()

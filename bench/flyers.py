@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from campaign import flyers  # noqa: E402
-from campaign.flyers import Location, Options  # noqa: E402
+from campaign.flyers import render as flyers  # noqa: E402
+from campaign.flyers.render import Location, Options  # noqa: E402
 
 TARGETS = {"shared": flyers.DEFAULT_TARGET, "per-location": "https://fz.example.gov.cn/q/{code}"}
 KINDS = {"window": "window", "grid": "grid", "class": "class"}

@@ -1,1 +1,2 @@
-"""Anti-Fraud App Campaign Tracker core: rules, storage and reports (no UI)."""
+"""反诈 APP 推广台账 / Anti-Fraud App Campaign Tracker: the core (no streamlit). The features are listed in
+campaign/features.py, the composition root; shared infrastructure lives in campaign/infra/."""

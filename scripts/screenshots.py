@@ -18,12 +18,31 @@ os.environ.setdefault("CAMPAIGN_TODAY", "2026-11-28")
 
 from PIL import Image  # noqa: E402
 
-from campaign import access, bulletin, bulletin_render, clock, demo, flyers, flyers_store, letters  # noqa: E402
-from campaign import letters_render  # noqa: E402
-from campaign.i18n import t  # noqa: E402
-from campaign import db as database  # noqa: E402
-from tests.e2e.conftest import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Server, navigate, new_page,  # noqa: E402
-                                settle, sign_in, type_in_grid, upload)
+from campaign import demo, features
+from campaign.flyers import render as flyers
+from campaign.flyers import store as flyers_store
+from campaign.infra import clock
+from campaign.infra.i18n import t  # noqa: E402
+from campaign.org import access  # noqa: E402
+from campaign.supervision import (
+    bulletin,
+    bulletin_render,
+    letters,
+    letters_render,  # noqa: E402
+)
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    Server,
+    navigate,
+    new_page,
+    settle,
+    sign_in,
+    type_in_grid,
+    upload,
+)
 
 OUT = ROOT / "docs" / "screenshots"
 ADMIN = access.Actor("admin", access.ADMIN)
@@ -100,7 +119,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "campaign.db"
-        db = database.connect(path)
+        db = features.connect(path)
         demo.load_demo(db, clock.today())
         documents(db)
         db.conn.close()

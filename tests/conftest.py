@@ -4,10 +4,18 @@ import datetime as dt
 import shutil
 
 import pytest
+from argon2 import PasswordHasher
 
-from campaign import access, db as database, demo
+from campaign import demo, features
+from campaign.accounts import users
+from campaign.org import access
 
 TODAY = dt.date(2026, 11, 28)
+
+# Test users get a cheap argon2 cost (~1 ms a hash instead of ~150 ms and 64 MiB): the production parameters
+# stay in campaign.accounts.users.PRODUCTION and are tested once (test_accounts.py). A sign-in verifies with the
+# cost stored in the hash, so the app servers of the browser tests verify the demo's cheap hashes cheaply too.
+users.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +27,7 @@ def pinned_today(monkeypatch):
 @pytest.fixture
 def db(tmp_path):
     """An empty, migrated database file."""
-    return database.connect(tmp_path / "empty.db")
+    return features.connect(tmp_path / "empty.db")
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +36,7 @@ def demo_template(tmp_path_factory):
 
     os.environ["CAMPAIGN_TODAY"] = TODAY.isoformat()
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    conn = database.connect(path)
+    conn = features.connect(path)
     demo.load_demo(conn, TODAY)
     conn.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.conn.close()
@@ -45,7 +53,7 @@ def demo_path(demo_template, tmp_path):
 
 @pytest.fixture
 def demo_db(demo_path):
-    return database.connect(demo_path)
+    return features.connect(demo_path)
 
 
 @pytest.fixture

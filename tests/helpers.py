@@ -1,19 +1,28 @@
-"""Small builders for tests: load CSV text through the same import code users use."""
+"""Small builders for tests: load CSV text through the same import code users use; run the command line in-process."""
 
-from campaign import access, importing
-from campaign.tables import Upload
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from campaign import features
+from campaign.infra.tables import Upload
+from campaign.org import access
 
 ADMIN = access.Actor("admin", access.ADMIN)
 
 
 def load(db, kind: str, text: str, actor=ADMIN, name=None, **kw):
     """Import CSV text (first line = headers) as `kind`."""
-    return importing.run_import(db, actor, kind, Upload(name or f"{kind}.csv", text.strip().encode("utf-8")), **kw)
+    return features.run_import(db, actor, kind, Upload(name or f"{kind}.csv", text.strip().encode("utf-8")), **kw)
 
 
 def small_county(db, start="2026-11-20", deadline="2026-12-19"):
     """Two townships and three departments; staff with overrides and an inactive person."""
-    from campaign import settings
+    from campaign.infra import settings
 
     settings.update(db, ADMIN, {"start_date": start, "deadline": deadline})
     load(db, "units", """
@@ -40,3 +49,33 @@ unit,name,phone,active,quota
 
 def count(db, table: str) -> int:
     return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+@dataclass
+class Ran:
+    """What a command printed and its exit status, as from a subprocess."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(db_path, *args, env_extra=None, stdin=None) -> Ran:
+    """`python -m campaign ARGS` on `db_path`, in this process (click's CliRunner: milliseconds, not a new interpreter)."""
+    from campaign.cli import cli
+
+    env = {"CAMPAIGN_DB": str(db_path), "CAMPAIGN_TODAY": "2026-11-28", **(env_extra or {})}
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, input=stdin, prog_name="python -m campaign")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_process(db_path, *args, env_extra=None, stdin=None) -> subprocess.CompletedProcess:
+    """The real `python -m campaign ARGS` in a new interpreter (a few smoke tests: the module runs as a program)."""
+    env = {**os.environ, "CAMPAIGN_DB": str(db_path), "CAMPAIGN_TODAY": "2026-11-28", **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "campaign", *map(str, args)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, input=stdin)

@@ -1,6 +1,6 @@
 """A small county with every outreach channel, for tests with exact figures (see test_outreach_figures.py)."""
 
-from campaign import outreach
+from campaign.outreach import entries as outreach
 from tests.helpers import ADMIN, load, small_county
 
 SCHOOLS = """

@@ -4,8 +4,12 @@ not one row changed (the connection's total_changes stays put)."""
 
 import pytest
 
-from campaign import access, flyers_store, letters, outreach, supervision, users
-from campaign.errors import AccessDenied, CampaignError, RowsRejected
+from campaign.accounts import users
+from campaign.flyers import store as flyers_store
+from campaign.infra.errors import AccessDenied, CampaignError, RowsRejected
+from campaign.outreach import entries as outreach
+from campaign.supervision import letters
+from campaign.supervision import spot_checks as supervision
 from tests.test_access_matrix import EXTRA_COVERED
 
 DEMO = {"admin": "admin", "leader": "leader", "coordinator": "coord_cx", "coordinator_elsewhere": "coord_gaj",
@@ -50,36 +54,37 @@ GRID_VALUES = {"reached": 5, "flyers": 9, "installs": 2}
 
 # name -> (prepare (as admin) -> argument, call, roles allowed). Targets lie in 城厢镇 (T01).
 WRITES = {
-    "outreach.save_entry": (lambda c: c["ids"]["G01-001"],
+    "outreach.entries.save_entry": (lambda c: c["ids"]["G01-001"],
                             lambda c, a, uid: outreach.save_entry(c["db"], a, uid, DAY, GRID_VALUES),
                             {"admin", "coordinator", "grid_worker"}),
-    "outreach.record": (lambda c: c["ids"]["G01-001"],
+    "outreach.entries.record": (lambda c: c["ids"]["G01-001"],
                         lambda c, a, uid: outreach.record(c["db"], a, [(uid, DAY, GRID_VALUES)]),
                         {"admin", "coordinator", "grid_worker"}),
-    "flyers_store.make": (lambda c: flyers_store.select(c["db"], c["admin"], ["G01-001"]),
+    "flyers.store.make": (lambda c: flyers_store.select(c["db"], c["admin"], ["G01-001"]),
                           lambda c, a, locs: flyers_store.make(c["db"], a, "poster", locs),
                           {"admin", "coordinator", "grid_worker"}),
-    "supervision.add_round": (lambda c: None, lambda c, a, _: supervision.add_round(c["db"], a, "第九轮", DAY), {"admin"}),
-    "supervision.record_check": (_round, lambda c, a, rid: supervision.record_check(
+    "supervision.spot_checks.add_round": (lambda c: None, lambda c, a, _: supervision.add_round(c["db"], a, "第九轮", DAY), {"admin"}),
+    "supervision.spot_checks.record_check": (_round, lambda c, a, rid: supervision.record_check(
         c["db"], a, rid, c["ids"]["T01"], DAY, "检查组", [(sid, True, False) for sid in _staff(c, "T01")]), {"admin"}),
-    "supervision.delete_check": (_check, lambda c, a, cid: supervision.delete_check(c["db"], a, cid), {"admin"}),
-    "letters.sign": (lambda c: None, lambda c, a, _: letters.sign(c["db"], a, c["ids"]["T01"], "2026-11-20", "张书记"),
+    "supervision.spot_checks.delete_check": (_check, lambda c, a, cid: supervision.delete_check(c["db"], a, cid), {"admin"}),
+    "supervision.letters.sign": (lambda c: None, lambda c, a, _: letters.sign(c["db"], a, c["ids"]["T01"], "2026-11-20", "张书记"),
                      {"admin"}),
-    "letters.unsign": (_signed, lambda c, a, _: letters.unsign(c["db"], a, c["ids"]["T01"]), {"admin"}),
-    "letters.create_reminder": (lambda c: None, lambda c, a, _: letters.create_reminder(
+    "supervision.letters.unsign": (_signed, lambda c, a, _: letters.unsign(c["db"], a, c["ids"]["T01"]), {"admin"}),
+    "supervision.letters.create_reminder": (lambda c: None, lambda c, a, _: letters.create_reminder(
         c["db"], a, c["ids"]["T01"], "manual", [{"code": "letter.problem.text", "params": {"text": "未报"}}]), {"admin"}),
-    "letters.mark_sent": (_letter, lambda c, a, lid: letters.mark_sent(c["db"], a, lid, DAY), {"admin"}),
-    "letters.record_reply": (lambda c: _letter(c, sent=True),
+    "supervision.letters.mark_sent": (_letter, lambda c, a, lid: letters.mark_sent(c["db"], a, lid, DAY), {"admin"}),
+    "supervision.letters.record_reply": (lambda c: _letter(c, sent=True),
                              lambda c, a, lid: letters.record_reply(c["db"], a, lid, DAY, "已整改"), {"admin"}),
 }
 EXTRA_COVERED.update(name for name in WRITES)
 # Reads (scope-checked or not writing), and storage steps that run only inside a checked import
 # (run_import checks the role first: tests/test_access_matrix.py, every import kind).
 EXTRA_COVERED.update({
-    "outreach.channel_units", "outreach.channels_for", "outreach.check_entries", "outreach.recent_reports",
-    "outreach.redact", "flyers_store.locations_for", "flyers_store.select", "supervision.check_items",
-    "supervision.unit_staff", "coverage_store.save_population", "coverage_store.save_registrations",
-    "coverage_store.save_peers", "coverage_store.use_version", "coverage_store.set_alias", "coverage_store.remove_alias",
+    "outreach.entries.channel_units", "outreach.entries.channels_for", "outreach.entries.check_entries",
+    "outreach.entries.recent_reports", "outreach.entries.redact", "flyers.store.locations_for", "flyers.store.select",
+    "supervision.spot_checks.check_items", "supervision.spot_checks.unit_staff", "coverage.store.save_population",
+    "coverage.store.save_registrations", "coverage.store.save_peers", "coverage.store.use_version",
+    "coverage.store.set_alias", "coverage.store.remove_alias",
 })
 
 
@@ -103,7 +108,7 @@ def test_role_against_feature_write(demo, name, role):
 
 @pytest.mark.parametrize("role", list(DEMO))
 def test_coverage_settings_writes_are_admin_only(demo, role):
-    from campaign import coverage_store
+    from campaign.coverage import store as coverage_store
 
     db, actor = demo["db"], demo["actors"][role]
     township = db.execute("SELECT DISTINCT township FROM population_rows LIMIT 1").fetchone()[0]

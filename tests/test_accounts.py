@@ -4,8 +4,11 @@ import datetime as dt
 
 import pytest
 
-from campaign import access, auth, clock, demo, settings, users
-from campaign.errors import AccessDenied, InvalidValue, NotFound
+from campaign import demo
+from campaign.accounts import auth, users
+from campaign.infra import clock, settings
+from campaign.infra.errors import AccessDenied, InvalidValue, NotFound
+from campaign.org import access
 from tests.helpers import ADMIN, small_county
 
 NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=clock.TZ)
@@ -28,7 +31,7 @@ def audit_actions(db, entity=None):
 # ---- hashes ------------------------------------------------------------------------------
 
 def test_hash_never_equals_the_password_and_differs_for_equal_passwords():
-    first, second = users.hash_password(PASSWORD), users.hash_password(PASSWORD)
+    first, second = users.hash_password(PASSWORD), users.hash_password(PASSWORD)  # the tests' cheap parameters
     assert PASSWORD not in first and first != PASSWORD
     assert first != second  # a random salt per hash
     assert first.startswith("$argon2id$") and second.startswith("$argon2id$")
@@ -241,3 +244,12 @@ def test_no_demo_for_an_install_whose_admin_exists(db):
     users.add_user(db, access.SYSTEM, "chief", access.ADMIN, password=PASSWORD, must_change=False)
     assert demo.ensure_demo(db) is False
     assert db.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 0
+
+
+def test_production_passwords_are_argon2id_at_64_mib():
+    """The one production-cost hash of the suite (every other test user has a cheap one: tests/conftest.py)."""
+    hasher = users.PRODUCTION
+    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (65536, 3, 4)
+    stored = hasher.hash(PASSWORD)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert users.verify_password(stored, PASSWORD) and not users.verify_password(stored, "wrong-password")

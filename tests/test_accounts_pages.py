@@ -3,8 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from campaign import auth, installs, users
-from campaign import db as database
+from campaign import features
+from campaign.accounts import auth, users
+from campaign.installs import entries as installs
 from tests.apptest import APP, errors, open_page
 
 
@@ -19,7 +20,7 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
 
 
 def test_coordinator_signs_in_sees_only_own_unit_saves_and_signs_out(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     at = signed_out(demo_path)
     assert errors(at) == [] and at.text_input(key="sign_in_password") is not None
     assert "coord_cx" in at.dataframe[0].value.iloc[:, 0].tolist()  # the demo accounts are listed
@@ -27,7 +28,7 @@ def test_coordinator_signs_in_sees_only_own_unit_saves_and_signs_out(demo_path):
     sign_in(at, "coord_cx", users.DEMO_PASSWORD)
     assert errors(at) == []
     assert "城厢镇联络员" in at.sidebar.markdown[0].value
-    at.switch_page("app_pages/entry.py").run()
+    at.switch_page("ui/pages/entry.py").run()
     unit = at.selectbox(key="entry_unit")
     assert unit.options == ["城厢镇 (T01)"]  # only the own unit: no other unit to choose
     t01 = db.execute("SELECT id FROM units WHERE code = 'T01'").fetchone()[0]
@@ -69,7 +70,7 @@ def test_locked_account_message(demo_path):
 def test_a_session_survives_a_new_script_run_only_while_it_lives(demo_path, monkeypatch):
     """What a reload does: a new AppTest (fresh session state) with the token restored; signing out kills it."""
     monkeypatch.setenv("CAMPAIGN_DB", str(demo_path))
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     token = auth.sign_in(db, "leader", users.DEMO_PASSWORD).token
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.session_state["auth_token"] = token
@@ -81,7 +82,7 @@ def test_a_session_survives_a_new_script_run_only_while_it_lives(demo_path, monk
 
 
 def test_forced_password_change_after_an_admin_reset(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     users.reset_password(db, users.get_actor(db, "admin"), "coord_gaj", "temporary-123")
     at = sign_in(signed_out(demo_path, "en"), "coord_gaj", "temporary-123")
     assert any("temporary password" in w.value for w in at.warning)  # only "My account" until changed
@@ -91,7 +92,7 @@ def test_forced_password_change_after_an_admin_reset(demo_path):
     at.button(key="account_submit").click().run()
     assert errors(at) == []
     assert not users.get_account(db, "coord_gaj")["must_change"]
-    at.switch_page("app_pages/entry.py").run()
+    at.switch_page("ui/pages/entry.py").run()
     assert at.selectbox(key="entry_unit").options == ["县公安局 (D018)"]
 
 
@@ -100,11 +101,11 @@ def test_forced_password_change_after_an_admin_reset(demo_path):
 def test_admin_pages_cannot_be_opened_by_others(demo_path, role_user, page):
     at = open_page(demo_path, user=role_user)
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in this role's navigation at all
-        at.switch_page(f"app_pages/{page}.py")
+        at.switch_page(f"ui/pages/{page}.py")
 
 
 def test_admin_creates_resets_disables_and_unlocks(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     at = open_page(demo_path, "users", lang="en")
     assert errors(at) == []
     at.text_input(key="users_new_name").input("wang")
@@ -130,7 +131,7 @@ def test_admin_creates_resets_disables_and_unlocks(demo_path):
 
 
 def test_audit_page_filters_by_user(demo_path):
-    auth.sign_in(database.connect(demo_path), "admin", users.DEMO_PASSWORD)  # an audit row by "admin"
+    auth.sign_in(features.connect(demo_path), "admin", users.DEMO_PASSWORD)  # an audit row by "admin"
     at = open_page(demo_path, "audit", lang="en")
     assert errors(at) == []
     at.selectbox(key="audit_user").select("admin").run()

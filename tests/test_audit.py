@@ -5,8 +5,12 @@ import json
 
 import pytest
 
-from campaign import access, audit, auth, backup, clock, installs, settings, users
-from campaign.access import Actor
+from campaign import features
+from campaign.accounts import auth, backup, trail, users
+from campaign.infra import clock, settings
+from campaign.installs import entries as installs
+from campaign.org import access
+from campaign.org.access import Actor
 from tests.helpers import ADMIN, load, small_county
 
 NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=clock.TZ)
@@ -21,7 +25,7 @@ def county(db):
 
 
 def last(db, **filters):
-    row = audit.list_audit(db, limit=1, **filters).iloc[0]
+    row = trail.list_audit(db, limit=1, **filters).iloc[0]
     return {"actor": row["actor"], "action": row["action"], "entity": row["entity"], "entity_id": row["entity_id"],
             "unit": row["unit_code"], "old": json.loads(row["old"]) if row["old"] else None,
             "new": json.loads(row["new"]) if row["new"] else None,
@@ -47,7 +51,7 @@ def test_import_records_file_checksum_and_rows(county):
     row = last(db, action="import")
     assert (row["actor"], row["entity"], row["entity_id"]) == ("admin", "installs", "daily.csv")
     assert row["detail"]["rows"] == 2 and len(row["detail"]["sha256"]) == 64 and row["detail"]["new"] == result.counts["new"]
-    assert audit.imports(db).iloc[0][["kind", "filename", "rows"]].tolist() == ["installs", "daily.csv", 2]
+    assert trail.imports(db).iloc[0][["kind", "filename", "rows"]].tolist() == ["installs", "daily.csv", 2]
 
 
 def test_settings_change_keeps_old_and_new(county):
@@ -89,7 +93,7 @@ def test_sign_in_sign_out_and_failures(county):
         auth.sign_in(db, "wang", "nope", now=NOW)
     signed = auth.sign_in(db, "wang", "wang-password", now=NOW)
     auth.sign_out(db, signed.token)
-    rows = audit.list_audit(db, entity="session")
+    rows = trail.list_audit(db, entity="session")
     assert rows[["actor", "action"]].values.tolist() == [["wang", "sign_out"], ["wang", "sign_in"], ["wang", "sign_in_failed"]]
 
 
@@ -99,7 +103,7 @@ def test_backup_download_and_restore(county, tmp_path):
     row = last(db)
     assert (row["action"], row["entity"], row["entity_id"], row["detail"]["bytes"]) == ("backup", "database", "campaign-backup.db", len(data))
     copy = backup.backup(db, tmp_path / "copy.db")
-    backup.restore(db, ADMIN, copy, current_path=tmp_path / "empty.db")
+    features.restore(db, ADMIN, copy, current_path=tmp_path / "empty.db")
     row = last(db)
     assert (row["action"], row["entity"], row["entity_id"]) == ("restore", "database", "copy.db")
     assert row["detail"]["previous_copy"].startswith("empty-before-restore-")
@@ -114,16 +118,16 @@ def test_filters_by_user_unit_date_and_kind(county):
     settings.update(db, ADMIN, {"laggard_days": 4})
     with campaign_db_write(db):  # an old row, to filter by date
         db.execute("UPDATE audit SET at = '2026-11-01T10:00:00+08:00' WHERE entity = 'setting' AND entity_id = 'laggard_days'")
-    assert len(audit.list_audit(db, user="c1")) == 2
-    assert set(audit.list_audit(db, unit=ids["T2"])["actor"]) == {"admin", "c2"}  # admin created the unit
-    assert audit.list_audit(db, unit=ids["T2"], entity="install_report")["actor"].tolist() == ["c2"]
-    assert len(audit.list_audit(db, unit=ids["C"], entity="install_report")) == 3  # the county and every unit below
-    assert audit.list_audit(db, since="2026-11-01", until="2026-11-01")["entity_id"].tolist() == ["laggard_days"]
-    assert "laggard_days" not in audit.list_audit(db, since="2026-11-02")["entity_id"].tolist()
-    assert set(audit.kinds(db)["actor"]) >= {"admin", "c1", "c2"}
+    assert len(trail.list_audit(db, user="c1")) == 2
+    assert set(trail.list_audit(db, unit=ids["T2"])["actor"]) == {"admin", "c2"}  # admin created the unit
+    assert trail.list_audit(db, unit=ids["T2"], entity="install_report")["actor"].tolist() == ["c2"]
+    assert len(trail.list_audit(db, unit=ids["C"], entity="install_report")) == 3  # the county and every unit below
+    assert trail.list_audit(db, since="2026-11-01", until="2026-11-01")["entity_id"].tolist() == ["laggard_days"]
+    assert "laggard_days" not in trail.list_audit(db, since="2026-11-02")["entity_id"].tolist()
+    assert set(trail.kinds(db)["actor"]) >= {"admin", "c1", "c2"}
 
 
 def campaign_db_write(db):
-    from campaign.db import write
+    from campaign.infra.db import write
 
     return write(db)

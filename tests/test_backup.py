@@ -4,17 +4,19 @@ import json
 import multiprocessing
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from campaign import access, backup, installs, schema, settings, users
-from campaign import db as database
-from campaign.errors import FileRejected
-from tests.helpers import ADMIN, count, small_county
+from campaign import features
+from campaign.accounts import backup, users
+from campaign.infra import db as database
+from campaign.infra import schema, settings
+from campaign.infra.errors import FileRejected
+from campaign.installs import entries as installs
+from campaign.org import access
+from tests.helpers import ADMIN, count, run, small_county
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _writer(path: str, stop: str, days: list[str]):
     """Another process saving entries as fast as it can until `stop` exists (each save: reports + audit rows)."""
     os.environ["CAMPAIGN_TODAY"] = "2026-11-28"
-    db = database.connect(path, migrate_schema=False)
+    db = database.connect(path)
     unit, people = db.execute("SELECT id FROM units WHERE code = 'T1'").fetchone()[0], [
         sid for (sid,) in db.execute("SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.code = 'T1' AND s.active = 1")]
     value = 0
@@ -74,8 +76,8 @@ def test_backup_taken_while_another_process_writes_is_consistent(db, tmp_path):
     assert len(set(seen)) > 1, "the writer should have written between backups"
     # a copy restores to exactly what it held
     restored = tmp_path / "restored.db"
-    target = database.connect(restored)
-    backup.restore(target, ADMIN, copies[2], current_path=restored)
+    target = features.connect(restored)
+    features.restore(target, ADMIN, copies[2], current_path=restored)
     assert consistent(restored) == (seen[2], seen[2])
 
 
@@ -84,13 +86,13 @@ def test_restore_replaces_the_live_database_and_keeps_a_dated_copy(db, tmp_path)
     live = tmp_path / "empty.db"
     copy = backup.backup(db, tmp_path / "monday.db")
     settings.update(db, ADMIN, {"default_quota": 99})
-    other = database.connect(live, migrate_schema=False)  # the app's connection, left open
+    other = database.connect(live)  # the app's connection, left open
     assert settings.get(other, "default_quota") == 99
-    previous = backup.restore(db, ADMIN, copy, current_path=live)
+    previous = features.restore(db, ADMIN, copy, current_path=live)
     assert settings.get(other, "default_quota") == 30  # the open connection sees the restored data
     assert previous.name == "empty-before-restore-" + previous.name.split("-before-restore-")[1]
     assert previous.parent == live.parent
-    kept = database.connect(previous, migrate_schema=False)
+    kept = database.connect(previous)
     assert settings.get(kept, "default_quota") == 99  # the dated copy is the database as it was
 
 
@@ -114,7 +116,7 @@ def test_restore_refuses_what_is_not_a_campaign_backup(db, tmp_path, build, code
     before = count(db, "units")
     bad = build(tmp_path / "bad.db")
     with pytest.raises(FileRejected) as caught:
-        backup.restore(db, ADMIN, bad, current_path=tmp_path / "empty.db")
+        features.restore(db, ADMIN, bad, current_path=tmp_path / "empty.db")
     assert caught.value.code == code
     assert count(db, "units") == before
     assert not list(tmp_path.glob("*before-restore*"))
@@ -125,30 +127,24 @@ def test_restore_refuses_a_newer_schema(db, tmp_path):
     newer = backup.backup(db, tmp_path / "newer.db")
     make(newer, "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('core', 'm999_future', 'x');")
     with pytest.raises(FileRejected) as caught:
-        backup.check_backup(newer)
+        backup.check_backup(newer, features.migration_sets())
     assert (caught.value.code, caught.value.params["migrations"]) == ("backup.unknown_version", "core/m999_future")
 
 
 def test_an_older_known_schema_is_restored_and_migrated(db, tmp_path):
     old = tmp_path / "old.db"
-    conn = database.connect(old, migrate_schema=False)
+    conn = database.connect(old)
     schema.core.apply(conn, stop_before="m002_report_entries")  # a database from before the accounts feature
     conn.execute("INSERT INTO users (username, role) VALUES ('old_admin', 'admin')")
     conn.conn.close()
-    facts = backup.check_backup(old)
+    facts = backup.check_backup(old, features.migration_sets())
     assert facts["applied"] == 1 and facts["pending"] >= 1
-    backup.restore(db, ADMIN, old, current_path=tmp_path / "empty.db")
+    features.restore(db, ADMIN, old, current_path=tmp_path / "empty.db")
     assert users.get_account(db, "old_admin")["failed_count"] == 0  # the accounts columns exist now
-    assert not [m for m in database.migration_sets() if m.pending(db)]
+    assert not [m for m in features.migration_sets() if m.pending(db)]
 
 
 # ---- the command line ----------------------------------------------------------------------
-
-def run(db_path, *args, env_extra=None, stdin=None):
-    env = {**os.environ, "CAMPAIGN_DB": str(db_path), "CAMPAIGN_TODAY": "2026-11-28", **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "campaign", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          input=stdin)
-
 
 def test_cli_user_backup_restore(tmp_path):
     path = tmp_path / "live.db"
@@ -160,8 +156,8 @@ def test_cli_user_backup_restore(tmp_path):
     assert [(u["username"], u["role"], u["active"], u["must_change"]) for u in listed] == [
         ("chief", "admin", True, False), ("lead", "leader", True, False)]
     assert "hash" not in json.dumps(listed)
-    db = database.connect(path)
-    from campaign import auth
+    db = features.connect(path)
+    from campaign.accounts import auth
 
     assert auth.sign_in(db, "chief", "chief-password").actor.role == access.ADMIN
     bad = run(path, "user", "add", "c", "--role", "coordinator", env_extra={"CAMPAIGN_PASSWORD": "x"})
@@ -182,7 +178,7 @@ def test_cli_user_backup_restore(tmp_path):
 def test_first_real_admin_retires_the_demo_accounts(demo_path):
     result = run(demo_path, "user", "add", "chief", "--role", "admin", env_extra={"CAMPAIGN_PASSWORD": "chief-password"})
     assert result.returncode == 0, result.stderr
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     active = {a["username"]: a["active"] for a in users.list_users(db)}
     assert active.pop("chief") is True
     assert set(active) >= {"admin", "leader", "coord_cx"} and not any(active.values())

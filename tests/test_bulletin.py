@@ -9,9 +9,12 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from campaign import bulletin, bulletin_render, coverage_report, outreach_figures, settings
 from campaign.cli import cli
-from campaign.errors import InvalidValue
+from campaign.coverage import report as coverage_report
+from campaign.infra import settings
+from campaign.infra.errors import InvalidValue
+from campaign.outreach import figures as outreach_figures
+from campaign.supervision import bulletin, bulletin_render
 from tests.helpers import ADMIN, load
 from tests.outreach_helpers import outreach_county
 from tests.test_coverage_report import POPULATION, SNAPSHOTS
@@ -127,7 +130,8 @@ def test_a_future_day_is_refused(county):
 
 
 def test_letters_and_spot_checks_reach_the_headline(county):
-    from campaign import letters, supervision
+    from campaign.supervision import letters
+    from campaign.supervision import spot_checks as supervision
 
     people = {name: sid for sid, name in county.execute("SELECT id, name FROM staff")}
     unit = county.execute("SELECT id FROM units WHERE code = 'T1'").fetchone()[0]

@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from campaign import city, rankings, summaries
-from campaign import db as database
+from campaign import city, features
+from campaign.installs import rankings, reference, summaries
+from campaign.org import demo as org_demo
 from tests.apptest import errors, open_page
 from tests.test_summaries import recomputed
 from tests.test_summary_reads import staff_totals, staff_totals_recomputed
@@ -22,13 +23,13 @@ def small_city(tmp_path_factory):
 
 def test_the_city_has_18_counties_about_2000_units_and_consistent_summaries(small_city):
     path, counts = small_city
-    db = database.connect(path)
-    assert counts["units"] == 1 + 18 * (1 + city.TOWNSHIPS + 1 + city.DEPARTMENTS)
+    db = features.connect(path)
+    assert counts["units"] == 1 + 18 * (1 + org_demo.CITY_TOWNSHIPS + 1 + org_demo.CITY_DEPARTMENTS)
     assert len(rankings.counties(db)) == 18
     assert counts["install_reports"] == db.execute("SELECT COUNT(*) FROM install_reports").fetchone()[0] > 0
     assert summaries.snapshot(db) == recomputed(db)
     assert staff_totals(db) == staff_totals_recomputed(db)
-    pd.testing.assert_frame_equal(rankings.unit_ranking(db), rankings.unit_ranking_from_raw(db))
+    pd.testing.assert_frame_equal(rankings.unit_ranking(db), reference.unit_ranking_from_raw(db))
 
 
 def test_the_same_seed_builds_the_same_city(small_city, tmp_path):
@@ -38,11 +39,11 @@ def test_the_same_seed_builds_the_same_city(small_city, tmp_path):
 
 
 def test_a_county_ranking_holds_only_its_units_ranked_among_themselves(small_city):
-    db = database.connect(small_city[0])
+    db = features.connect(small_city[0])
     county = rankings.counties(db)[0]
     table = rankings.unit_ranking(db, county=county.id)
     assert set(table["code"].str[:3]) == {county.code}
-    assert len(table) == city.TOWNSHIPS + 1 + city.DEPARTMENTS
+    assert len(table) == org_demo.CITY_TOWNSHIPS + 1 + org_demo.CITY_DEPARTMENTS
     for _, part in table.groupby("group"):
         assert part["rank"].min() == 1 and part["rank"].max() <= len(part)
 
@@ -58,9 +59,9 @@ def test_pages_offer_a_county_selector_defaulting_to_one_county(small_city, page
 def test_the_entry_page_offers_the_chosen_countys_units(small_city):
     at = open_page(small_city[0], "entry", user="admin", lang="zh", timeout=300)
     assert not errors(at)
-    county = next(c for c in rankings.counties(database.connect(small_city[0])) if c.id == at.selectbox(key="entry_county").value)
+    county = next(c for c in rankings.counties(features.connect(small_city[0])) if c.id == at.selectbox(key="entry_county").value)
     options = at.selectbox(key="entry_unit").options
-    assert len(options) == city.TOWNSHIPS + 1 + city.DEPARTMENTS
+    assert len(options) == org_demo.CITY_TOWNSHIPS + 1 + org_demo.CITY_DEPARTMENTS
     assert all(option.endswith(")") and f"({county.code}-" in option for option in options)
 
 

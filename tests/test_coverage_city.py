@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 
-from campaign import city, coverage_report, rankings
-from campaign import coverage as rules
-from campaign import coverage_store as store
-from campaign import db as database
+from campaign import city, features
+from campaign.coverage import report as coverage_report
+from campaign.coverage import rules, store
+from campaign.installs import rankings
+from campaign.org import demo as org_demo
 from tests.apptest import errors, open_page
 from tests.test_coverage_summaries import recomputed
 
@@ -25,20 +26,20 @@ def small_city(tmp_path_factory):
 
 
 def test_the_generator_fills_the_coverage_summaries(small_city):
-    db = database.connect(small_city)
+    db = features.connect(small_city)
     summary = store.summaries_snapshot(db)
     assert summary == recomputed(db)
-    assert len(summary["registration_days"]) == 5 * 18 * (city.TOWNSHIPS + 1)
+    assert len(summary["registration_days"]) == 5 * 18 * (org_demo.CITY_TOWNSHIPS + 1)
     assert len(summary["coverage_days"]) == 5
 
 
 @pytest.mark.parametrize("index", [0, 7, 17])
 def test_a_countys_coverage_is_its_townships_figures(small_city, index):
-    db = database.connect(small_city)
+    db = features.connect(small_city)
     county = rankings.counties(db)[index]
     report, trend = coverage_report.build(db, DAY, county.id)
     towns = {t["township"] for t in report["townships"]}
-    assert report["county"] == county.name and len(towns) == city.TOWNSHIPS + 1
+    assert report["county"] == county.name and len(towns) == org_demo.CITY_TOWNSHIPS + 1
     population = [row for row in store.population_rows(db, store.active_version(db).id) if row[0] in towns]
     snapshots = store.registration_rows(db)
     for row in trend.itertuples():
@@ -47,11 +48,11 @@ def test_a_countys_coverage_is_its_townships_figures(small_city, index):
             rules.number(total.registered), total.coverage, total.coverage_16_60)
     assert {k: report[k] for k in total.as_dict()} == total.as_dict()
     whole = coverage_report.report(db, DAY)
-    assert len(whole["townships"]) == 18 * (city.TOWNSHIPS + 1) and whole["population"] > report["population"]
+    assert len(whole["townships"]) == 18 * (org_demo.CITY_TOWNSHIPS + 1) and whole["population"] > report["population"]
 
 
 def test_the_overview_shows_the_chosen_countys_coverage(small_city):
-    db = database.connect(small_city)
+    db = features.connect(small_city)
     first, second = rankings.counties(db)[:2]
     at = open_page(small_city, "overview", user="admin", lang="zh", timeout=300)
     assert not errors(at)
@@ -71,7 +72,7 @@ def test_the_cli_reports_one_county(small_city, monkeypatch):
     from campaign.cli import cli
 
     monkeypatch.setenv("CAMPAIGN_DB", str(small_city))
-    db = database.connect(small_city)
+    db = features.connect(small_city)
     county = rankings.counties(db)[3]
     for text in (county.code, county.name):
         result = CliRunner().invoke(cli, ["report", "coverage", "--county", text, "--format", "json"])

@@ -4,10 +4,9 @@ import json
 
 import pytest
 
-from campaign import db as database
-from campaign import settings
-from tests.helpers import ADMIN, count, small_county
-from tests.test_cli import run
+from campaign import features
+from campaign.infra import settings
+from tests.helpers import ADMIN, count, run, small_county
 
 POPULATION = "乡镇,年龄,人口数\n甲镇,15,100\n甲镇,16-60,3200\n甲镇,61+,700\n乙镇,0-15,500\n乙镇,16~60岁,1000\n乙镇,61岁及以上,500\n"
 REGISTRATIONS = "乡镇,年龄,注册人数\n甲镇,16-60,3000\n甲镇,61+,100\n乙镇,16-60,800\n乙镇,61+,100\n"
@@ -17,7 +16,7 @@ PEERS = "县区,注册率,16-60周岁注册率\n龙南市,57.31%,95.12%\n测试�
 @pytest.fixture
 def county(tmp_path):
     path = tmp_path / "x.db"
-    small_county(database.connect(path))
+    small_county(features.connect(path))
     for name, text in (("pop.csv", POPULATION), ("reg.csv", REGISTRATIONS), ("peers.csv", PEERS)):
         (tmp_path / name).write_text(text, encoding="utf-8")
     return path
@@ -30,7 +29,7 @@ def ok(path, *args):
 
 
 def test_imports_targets_and_the_json_report(county, tmp_path):
-    settings.update(database.connect(county), ADMIN, {"county_name": "测试县"})
+    settings.update(features.connect(county), ADMIN, {"county_name": "测试县"})
     assert "population: 6 rows imported: new 1, updated 0" in ok(
         county, "import", "population", str(tmp_path / "pop.csv"), "--year", "2020", "--source", "七普", "--kind", "resident")
     assert "registrations: 4 rows imported: new 2, updated 0" in ok(
@@ -83,13 +82,13 @@ def test_a_bad_file_exits_nonzero_and_writes_nothing(county, tmp_path):
     assert "row 3 [age]: Not an age or age band: 老年" in result.stderr
     assert "row 5 [age]: Age band 18 overlaps 16-20 in row 4" in result.stderr
     assert "row 6 [population]: A number of people cannot be negative: -1" in result.stderr
-    assert count(database.connect(county), "population_rows") == 0
+    assert count(features.connect(county), "population_rows") == 0
 
 
 def test_bad_targets_are_refused(county):
     result = run(county, "targets", "--coverage", "54.94")
     assert result.returncode == 1 and "Rate too high: 54.94" in result.stderr
-    assert settings.get(database.connect(county), "target_coverage") is None
+    assert settings.get(features.connect(county), "target_coverage") is None
 
 
 def test_population_versions_and_aliases(county, tmp_path):

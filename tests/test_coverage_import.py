@@ -5,11 +5,15 @@ import io
 import pandas as pd
 import pytest
 
-from campaign import access, coverage_report, i18n, importing, settings
-from campaign import coverage_store as store
-from campaign.coverage import Band
-from campaign.errors import AccessDenied, FileRejected, RowsRejected
-from campaign.tables import Upload
+from campaign import features
+from campaign.accounts import trail
+from campaign.coverage import report as coverage_report
+from campaign.coverage import store
+from campaign.coverage.rules import Band
+from campaign.infra import i18n, settings
+from campaign.infra.errors import AccessDenied, FileRejected, RowsRejected
+from campaign.infra.tables import Upload
+from campaign.org import access
 from tests.helpers import ADMIN, count, load, small_county
 
 POPULATION = """
@@ -86,7 +90,7 @@ def test_english_headers_and_excel(county):
     frame = pd.DataFrame({"Township": ["甲镇", "乙镇"], "Age": ["16-60", "16-60"], "Population": [1000, 500]})
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
-    importing.run_import(county, ADMIN, "population", Upload("pop.xlsx", buffer.getvalue()), options={"year": 2025})
+    features.run_import(county, ADMIN, "population", Upload("pop.xlsx", buffer.getvalue()), options={"year": 2025})
     load(county, "registrations", "township,age,registered,date\n甲镇,16-60,900,2026-11-27\n乙镇,16-60,400,2026-11-27\n")
     result = coverage_report.report(county, "2026-11-28")
     assert (result["as_of"], result["population_16_60"], result["registered_16_60"]) == ("2026-11-27", 1500, 1300)
@@ -235,11 +239,10 @@ def test_without_township_units_the_population_names_the_townships(db):
 
 
 def test_imports_and_replacements_are_audited(counted):
-    from campaign import audit
 
     load(counted, "registrations", "乡镇,年龄,注册人数\n甲镇,16-60,3050\n", options={"as_of": "2026-11-28"})
-    rows = audit.list_audit(counted, entity="registrations", action="update")
+    rows = trail.list_audit(counted, entity="registrations", action="update")
     assert rows[["action", "entity_id", "old", "new"]].values.tolist() == [["update", "2026-11-28/甲镇", "3100", "3050"]]
-    created = audit.list_audit(counted, entity="population_version")
+    created = trail.list_audit(counted, entity="population_version")
     assert created["action"].tolist() == ["create"] and '"people": 6000' in created["new"][0]
-    assert {"population", "registrations"} <= set(audit.list_audit(counted, action="import")["entity"])
+    assert {"population", "registrations"} <= set(trail.list_audit(counted, action="import")["entity"])

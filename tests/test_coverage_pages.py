@@ -2,23 +2,26 @@
 
 import pytest
 
-from campaign import access, coverage_report, settings
-from campaign import coverage_store as store
-from campaign import db as database
+from campaign import features
+from campaign.coverage import report as coverage_report
+from campaign.coverage import store
+from campaign.infra import settings
+from campaign.org import access
 from tests.apptest import errors, open_page
+from ui import nav
 
 
 def test_overview_is_the_first_page_for_every_role():
     for role in access.ROLES:
-        assert access.pages_for(role)[0].key == "overview"
-    assert [p.key for p in access.pages_for(access.LEADER)].count("coverage_data") == 0
+        assert nav.pages_for(role)[0].key == "overview"
+    assert [p.key for p in nav.pages_for(access.LEADER)].count("coverage_data") == 0
 
 
 @pytest.mark.parametrize("user, lang", [("leader", "zh"), ("leader", "en"), ("coord_cx", "zh")])
 def test_overview_opens_first_with_the_report_figures(demo_path, user, lang):
     at = open_page(demo_path, None, user=user, lang=lang)  # the default page after signing in
     assert errors(at) == []
-    report = coverage_report.report(database.connect(demo_path))
+    report = coverage_report.report(features.connect(demo_path))
     metrics = {m.label: m for m in at.metric}
     rate = "总注册率" if lang == "zh" else "Registration rate"
     rank = "全市排名" if lang == "zh" else "City rank"
@@ -33,11 +36,11 @@ def test_overview_opens_first_with_the_report_figures(demo_path, user, lang):
 
 
 def test_overview_without_population(tmp_path):
-    from campaign import users
+    from campaign.accounts import users
     from tests.helpers import ADMIN, small_county
 
     path = tmp_path / "small.db"
-    db = database.connect(path)
+    db = features.connect(path)
     small_county(db)
     users.add_user(db, ADMIN, "boss", access.LEADER, password="a-long-password-1", must_change=False)
     at = open_page(path, None, user="boss", lang="en")
@@ -53,7 +56,7 @@ def test_settings_page_sets_city_targets(demo_path):
     at.text_input(key="set_reconcile_margin").set_value("15%")
     at.get("form_submit_button")[0].click().run()
     assert errors(at) == []
-    conf = settings.get_all(database.connect(demo_path))
+    conf = settings.get_all(features.connect(demo_path))
     assert (conf["target_coverage"], conf["target_coverage_16_60"], conf["reconcile_margin"]) == (0.625, 0.96, 0.15)
 
 
@@ -62,7 +65,7 @@ def test_settings_page_refuses_a_bad_target(demo_path):
     at.text_input(key="set_target_coverage").set_value("95")
     at.get("form_submit_button")[0].click().run()
     assert any("Rate too high: 95" in e.value for e in at.error)
-    assert settings.get(database.connect(demo_path), "target_coverage") == 0.6
+    assert settings.get(features.connect(demo_path), "target_coverage") == 0.6
 
 
 def test_coverage_data_page_adds_an_alias_and_switches_the_denominator(demo_path):
@@ -71,7 +74,7 @@ def test_coverage_data_page_adds_an_alias_and_switches_the_denominator(demo_path
     at.selectbox(key="cov_alias_township").set_value("陂头镇")
     at.get("form_submit_button")[0].click().run()
     assert errors(at) == []
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     assert store.aliases(db)["陂头"] == "陂头镇"
     version = store.active_version(db).id
     assert at.button(key="cov_use").disabled  # only one version: already the denominator
@@ -79,5 +82,5 @@ def test_coverage_data_page_adds_an_alias_and_switches_the_denominator(demo_path
 
 
 def test_coverage_data_page_is_for_administrators_only():
-    spec = next(p for p in access.PAGES if p.key == "coverage_data")
+    spec = next(p for p in nav.PAGES if p.key == "coverage_data")
     assert spec.roles == (access.ADMIN,)

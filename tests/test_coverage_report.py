@@ -4,9 +4,12 @@ import datetime as dt
 
 import pytest
 
-from campaign import coverage_overview, coverage_reconcile, coverage_report, settings
-from campaign import coverage_store as store
-from campaign.errors import NotFound
+from campaign.coverage import overview as coverage_overview
+from campaign.coverage import reconcile as coverage_reconcile
+from campaign.coverage import report as coverage_report
+from campaign.coverage import store
+from campaign.infra import hooks, settings
+from campaign.infra.errors import NotFound
 from tests.helpers import ADMIN, load, small_county
 
 POPULATION = """
@@ -158,9 +161,9 @@ def test_flag_rule(reported, increase, margin, flag):
 
 def test_every_channel_is_summed_per_township(reconciled, monkeypatch):
     ids = {code: uid for uid, code in reconciled.execute("SELECT id, code FROM units")}
-    extra = lambda db, first, last: {"grids": {ids["T1"]: 7, None: 4}, "schools": {"乙镇": 3, "某地": 2}}  # noqa: E731
-    monkeypatch.setattr(coverage_reconcile, "channels",
-                        lambda: [("staff", coverage_reconcile.staff_installs_by_unit), ("outreach", extra)])
+    extra = {"grids": {ids["T1"]: 7, None: 4}, "schools": {"乙镇": 3, "某地": 2}}
+    staff_only = hooks.call  # this small county has no outreach registries: the installs feature answers alone
+    monkeypatch.setattr(hooks, "call", lambda name, *args: [*staff_only(name, *args), extra])
     result = coverage_reconcile.reconcile(reconciled, "2026-11-20", "2026-11-28")
     rows = result["table"].set_index("township")
     assert result["channels"] == ["staff", "grids", "schools"]
@@ -177,9 +180,9 @@ def test_units_reach_their_township_through_the_tree_and_aliases(reconciled):
     assert (where[ids["S1"]], where[ids["T1"]], where[ids["C1"]], ids["D1"] in where) == ("甲镇", "甲镇", "乙镇", False)
 
 
-def test_outreach_modules_are_channels():
-    names = [name for name, _ in coverage_reconcile.channels()]
-    assert names[0] == "staff" and len(names) >= 2  # campaign/outreach*.py report schools, grids, enterprises, windows
+def test_every_feature_that_records_installs_answers_the_reconciliation(demo_db):
+    names = list(coverage_reconcile.reported_by_channel(demo_db, dt.date(2026, 10, 30), dt.date(2026, 11, 28)))
+    assert names[0] == "staff" and sorted(names[1:]) == ["enterprises", "grids", "schools", "windows"]
 
 
 # ---- the demo county ---------------------------------------------------------------------

@@ -5,9 +5,9 @@ from fractions import Fraction
 
 import pytest
 
-from campaign import coverage as rules
-from campaign.coverage import Band
-from campaign.errors import InvalidValue
+from campaign.coverage import rules
+from campaign.coverage.rules import Band
+from campaign.infra.errors import InvalidValue
 
 D = dt.date
 

@@ -12,10 +12,10 @@ from fractions import Fraction
 
 import pytest
 
-from campaign import coverage as rules
-from campaign import coverage_report, settings
-from campaign import coverage_store as store
-from campaign.errors import RowsRejected
+from campaign.coverage import report as coverage_report
+from campaign.coverage import rules, store
+from campaign.infra import settings
+from campaign.infra.errors import RowsRejected
 from tests.helpers import ADMIN, load, small_county
 
 TOWNSHIPS = ("甲镇", "乙镇", "丙镇")
@@ -172,7 +172,7 @@ def test_the_demo_county_summaries_equal_the_raw_rows(demo_db):
 
 def test_a_county_of_a_city_counts_its_townships_only(county):
     """At city scale the overview's county choice narrows the coverage report and its trend to that county."""
-    from campaign import coverage_overview
+    from campaign.coverage import overview as coverage_overview
 
     load(county, "units", "code,name,type,parent,quota\nC2,第二县,county,,\nT4,丁镇,township,C2,\nD4,二县一局,department,C2,\n")
     rng = random.Random(11)

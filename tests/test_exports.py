@@ -7,8 +7,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from campaign import access, exports, importing, rankings
-from campaign.access import Actor
+from campaign import features
+from campaign.infra import exports
+from campaign.installs import rankings
+from campaign.org import access
+from campaign.org.access import Actor
 from tests.helpers import ADMIN, load, small_county
 
 LEADER = Actor("l", access.LEADER)
@@ -91,5 +94,5 @@ def test_rankings_download_neutralises_a_hostile_unit_name(db):
 
 
 def test_templates_keep_the_example_phone_as_text():
-    rows = read_csv(importing.template("staff", "zh"))
+    rows = read_csv(features.template("staff", "zh"))
     assert rows[1][2] == "\t13800000000"

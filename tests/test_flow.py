@@ -1,11 +1,12 @@
 """A coordinator's entry on the entry page changes the rankings page."""
 
-from campaign import db as database, rankings
+from campaign import features
+from campaign.installs import rankings
 from tests.apptest import errors, open_page
 
 
 def test_entry_changes_the_ranking(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     unit_id = db.execute("SELECT id FROM units WHERE code = 'T09'").fetchone()[0]  # 龙下乡, last township
     before = rankings.unit_ranking(db, "2026-11-28").set_index("code").loc["T09"]
 

@@ -14,9 +14,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from campaign import flyers
-from campaign.errors import InvalidValue
-from campaign.flyers import Location, Options
+from campaign.flyers import render as flyers
+from campaign.flyers import spec
+from campaign.flyers.render import Location, Options
+from campaign.infra.errors import InvalidValue
 
 APP_STORE = "https://apps.apple.com/cn/app/id1552823102"
 TITLE = "下载国家反诈中心APP"
@@ -163,7 +164,7 @@ def test_qr_rectangles_cover_exactly_the_dark_modules():
     ("https://example.gov.cn", "https://example.gov.cn"),
 ])
 def test_valid_targets(value, expected):
-    assert flyers.parse_target(value) == expected
+    assert spec.parse_target(value) == expected
 
 
 @pytest.mark.parametrize("value, code", [
@@ -178,7 +179,7 @@ def test_valid_targets(value, expected):
 ])
 def test_invalid_targets(value, code):
     with pytest.raises(InvalidValue) as caught:
-        flyers.parse_target(value)
+        spec.parse_target(value)
     assert caught.value.code == code
 
 
@@ -188,8 +189,8 @@ def test_invalid_targets(value, code):
     ("https://fz.example.gov.cn/q?c={code}", "城厢/1 号", "https://fz.example.gov.cn/q?c=%E5%9F%8E%E5%8E%A2%2F1%20%E5%8F%B7"),
 ])
 def test_target_for(template, code, expected):
-    assert flyers.target_for(template, code) == expected
-    assert flyers.one_per_location(template) == ("{code}" in template)
+    assert spec.target_for(template, code) == expected
+    assert spec.one_per_location(template) == ("{code}" in template)
 
 
 @pytest.mark.parametrize("kind, options, code", [

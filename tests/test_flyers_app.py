@@ -9,13 +9,18 @@ import hashlib
 
 import pytest
 
-from campaign import access, audit, flyers, flyers_store, settings, users
-from campaign.access import Actor
-from campaign.errors import AccessDenied, InvalidValue
+from campaign import features
+from campaign.accounts import trail, users
+from campaign.flyers import render as flyers
+from campaign.flyers import store as flyers_store
+from campaign.infra import settings
+from campaign.infra.errors import AccessDenied, InvalidValue
+from campaign.org import access
+from campaign.org.access import Actor
 from tests.apptest import errors, open_page
-from tests.helpers import ADMIN, count, load, small_county
-from tests.test_cli import run
+from tests.helpers import ADMIN, count, load, run, small_county
 from tests.test_flyers import APP_STORE, TITLE, pdf_pages_text, png_codes, qr_codes
+from ui import nav
 
 PASSWORD = "flyers-password"
 
@@ -174,9 +179,9 @@ def test_make_logs_each_location_with_copies_and_pieces(county, kind, cards, cop
         [kind, "pdf", code, copies, pieces_each, "admin"] for code in ("W2", "W3", "W1")]  # newest first
     assert set(log["target"]) == {APP_STORE}
     assert all(at.startswith("2026-11-28T") for at in log["at"])
-    trail = audit.list_audit(db, action="print")
-    assert sorted(trail["entity_id"]) == sorted(f"{code}/{kind}" for code in ("W1", "W2", "W3"))
-    assert set(trail["unit_id"]) == {ids["W1"], ids["W2"], ids["W3"]}
+    printed = trail.list_audit(db, action="print")
+    assert sorted(printed["entity_id"]) == sorted(f"{code}/{kind}" for code in ("W1", "W2", "W3"))
+    assert set(printed["unit_id"]) == {ids["W1"], ids["W2"], ids["W3"]}
 
 
 def test_pictures_are_logged_as_png(county):
@@ -251,10 +256,9 @@ def test_batches_for_the_page(county, batch, group, expected):
 
 @pytest.fixture
 def county_path(tmp_path):
-    from campaign import db as database
 
     path = tmp_path / "county.db"
-    conn = database.connect(path)
+    conn = features.connect(path)
     registries(conn)
     for name, role, scope in (("admin", access.ADMIN, []), ("coord", access.COORDINATOR, ["T1"]), ("grid", access.GRID_WORKER, ["G1-01"]),
                               ("leader", access.LEADER, [])):
@@ -264,7 +268,6 @@ def county_path(tmp_path):
 
 
 def test_cli_batch_pdf_for_every_window_of_a_township(county_path, tmp_path):
-    from campaign import db as database
 
     out = tmp_path / "posters.pdf"
     result = run(county_path, "flyers", "--kind", "poster", "--for", "windows", "--township", "甲镇", "--out", str(out))
@@ -273,7 +276,7 @@ def test_cli_batch_pdf_for_every_window_of_a_township(county_path, tmp_path):
     texts = pdf_pages_text(out.read_bytes())
     assert ["W1" in texts[0], "W3" in texts[1]] == [True, True]
     assert qr_codes(out.read_bytes()) == [[APP_STORE], [APP_STORE]]
-    log = flyers_store.print_log(database.connect(county_path))
+    log = flyers_store.print_log(features.connect(county_path))
     assert list(log["code"]) == ["W3", "W1"] and set(log["actor"]) == {"cli"}
 
 
@@ -316,7 +319,6 @@ def test_page_shows_only_the_users_locations(county_path, user, lang, options):
 
 
 def test_page_makes_a_pdf_and_logs_it(county_path):
-    from campaign import db as database
 
     at = open_page(county_path, "flyers", user="grid")
     at.radio(key="flyers_kind").set_value("cards").run()
@@ -325,13 +327,12 @@ def test_page_makes_a_pdf_and_logs_it(county_path):
     at.button(key="flyers_make").click().run()
     assert errors(at) == []
     assert at.success[0].value == "已生成 1 个点位、2 页，已记入打印记录。"
-    log = flyers_store.print_log(database.connect(county_path))
+    log = flyers_store.print_log(features.connect(county_path))
     assert log[["kind", "code", "copies", "pieces", "actor"]].values.tolist() == [["cards", "G1-01", 2, 24, "grid"]]
     assert len(at.dataframe) == 1  # the print log below
 
 
 def test_page_batch_for_a_school(county_path):
-    from campaign import db as database
 
     at = open_page(county_path, "flyers", user="admin")  # (AppTest formats options outside the run: zh)
     at.radio(key="flyers_kind").set_value("slip").run()
@@ -341,7 +342,7 @@ def test_page_batch_for_a_school(county_path):
     at.button(key="flyers_make").click().run()
     assert errors(at) == []
     assert at.success[0].value == "已生成 1 个点位、1 页，已记入打印记录。"
-    assert list(flyers_store.print_log(database.connect(county_path))["code"]) == ["S2-01"]
+    assert list(flyers_store.print_log(features.connect(county_path))["code"]) == ["S2-01"]
 
 
 def test_page_picture(county_path):
@@ -355,25 +356,23 @@ def test_page_picture(county_path):
 
 
 def test_leader_cannot_open_the_page():
-    assert "flyers" not in [p.key for p in access.pages_for(access.LEADER)]
-    assert "flyers" in [p.key for p in access.pages_for(access.GRID_WORKER)]
+    assert "flyers" not in [p.key for p in nav.pages_for(access.LEADER)]
+    assert "flyers" in [p.key for p in nav.pages_for(access.GRID_WORKER)]
 
 
 def test_settings_page_changes_the_qr_target(county_path):
-    from campaign import db as database
 
     at = open_page(county_path, "settings", user="admin")
     assert at.text_input(key="set_flyer_qr_target").value == APP_STORE
     at.text_input(key="set_flyer_qr_target").set_value("https://fz.example.gov.cn/q/{code}")
     next(b for b in at.button if b.label == "保存设置").click().run()
     assert errors(at) == []
-    assert settings.get(database.connect(county_path), "flyer_qr_target") == "https://fz.example.gov.cn/q/{code}"
+    assert settings.get(features.connect(county_path), "flyer_qr_target") == "https://fz.example.gov.cn/q/{code}"
 
 
 def test_the_entry_page_of_a_grid_shows_what_was_printed_for_it(county_path):
-    from campaign import db as database
 
-    conn = database.connect(county_path)
+    conn = features.connect(county_path)
     flyers_store.make(conn, Actor("grid", access.GRID_WORKER, frozenset({conn.execute(
         "SELECT id FROM units WHERE code = 'G1-01'").fetchone()[0]})), "cards", flyers_store.select(conn, ADMIN, ["G1-01"]), copies=3)
     flyers_store.make(conn, ADMIN, "poster", flyers_store.select(conn, ADMIN, ["G1-02"]))  # another grid: not shown
@@ -385,7 +384,7 @@ def test_the_entry_page_of_a_grid_shows_what_was_printed_for_it(county_path):
 
 
 def test_demo_print_log(demo_db):
-    from campaign import flyers_demo
+    from campaign.flyers import demo as flyers_demo
 
     log = flyers_store.print_log(demo_db, limit=100_000)
     windows = flyers_store.all_locations(demo_db, types=("window",))

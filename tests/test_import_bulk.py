@@ -14,16 +14,23 @@ import signal
 
 import pytest
 
-from campaign import access, audit, clock, importing, installs, installs_bulk, settings, summaries, units
-from campaign.errors import FileRejected, ImportStopped, RowError, RowsRejected
-from campaign.tables import Upload, parse_date, read_table
+from campaign import features
+from campaign.accounts import trail
+from campaign.infra import clock, imports, settings
+from campaign.infra.errors import FileRejected, ImportStopped, RowError, RowsRejected
+from campaign.infra.parse import parse_date
+from campaign.infra.tables import Upload, read_table
+from campaign.installs import bulk as installs_bulk
+from campaign.installs import entries as installs
+from campaign.installs import summaries
+from campaign.org import access, units
 from tests.helpers import ADMIN, count, load, small_county
 from tests.test_summaries import recomputed
 
 
 def reference_validate(db, actor, frame, conf):
     """The row-by-row validation of installs files as it was before issue 9 (kept verbatim)."""
-    from campaign.staff import index_by_unit_and_name
+    from campaign.org.staff import index_by_unit_and_name
 
     errors, plan = [], []
     ids = units.lookup(db)
@@ -110,7 +117,7 @@ def errors_of(errors):
 
 
 def check(db, actor, text):
-    spec = importing.kinds()["installs"]
+    spec = features.import_kinds()["installs"]
     frame = read_table(Upload("installs.csv", text.encode("utf-8")), spec.columns, spec.required)
     conf = settings.get_all(db)
     plan, errors = installs_bulk.validate_import(db, actor, frame, conf)
@@ -161,9 +168,9 @@ def test_every_kind_of_mistake_at_once(db):
 
 def reference_import(db, actor, text):
     """The old path: row-by-row validation, then installs.apply_reports, in one transaction."""
-    from campaign.db import write
+    from campaign.infra.db import write
 
-    spec = importing.kinds()["installs"]
+    spec = features.import_kinds()["installs"]
     frame = read_table(Upload("installs.csv", text.encode("utf-8")), spec.columns, spec.required)
     plan, errors = reference_validate(db, actor, frame, settings.get_all(db))
     assert not errors
@@ -196,10 +203,9 @@ def clean_file(rng, people, start, days):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_clean_files_write_what_the_row_by_row_path_wrote(tmp_path, seed, monkeypatch):
-    from campaign import db as database
 
     monkeypatch.setattr(installs_bulk, "REBUILD_INDEXES_FROM", 20)  # the index-rebuilding branch too
-    bulk, reference = database.connect(tmp_path / "bulk.db"), database.connect(tmp_path / "reference.db")
+    bulk, reference = features.connect(tmp_path / "bulk.db"), features.connect(tmp_path / "reference.db")
     for db in (bulk, reference):
         county_with_namesakes(db)
     people = bulk.execute("""SELECT s.id, u.code, s.name, s.phone FROM staff s JOIN units u ON u.id = s.unit_id
@@ -243,7 +249,7 @@ def test_a_rejected_file_writes_nothing(db):
     with pytest.raises(RowsRejected):
         load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3\n甲镇,张一,2026-11-21,4")
     assert count(db, "install_reports") == 0 and summaries.snapshot(db) == recomputed(db)
-    assert audit.imports(db).query("kind == 'installs'").empty
+    assert trail.imports(db).query("kind == 'installs'").empty
 
 
 @pytest.mark.parametrize("data", [
@@ -265,7 +271,7 @@ def test_csv_cells_as_pandas_read_them(data):
 
     import pandas as pd
 
-    from campaign.tables import _decode, _read_csv
+    from campaign.infra.tables import _decode, _read_csv
 
     expected = pd.read_csv(io.StringIO(_decode(data)), dtype=str, keep_default_na=False, skip_blank_lines=True)
     pd.testing.assert_frame_equal(_read_csv(data), expected)
@@ -275,10 +281,10 @@ def test_csv_cells_as_pandas_read_them(data):
 def test_people_gone_between_the_check_and_the_write_stop_the_import(db, monkeypatch, change):
     """The file is checked before the write lock is taken; the import turns SQLite's per-row foreign-key
     checks off and confirms its people inside the transaction instead."""
-    from campaign.errors import StaleData
+    from campaign.infra.errors import StaleData
 
     county_with_namesakes(db)
-    spec = importing.CORE_KINDS["installs"]
+    spec = features.import_kinds()["installs"]
     checked = spec.validate
 
     def check_then_someone_changes_the_staff(*args):
@@ -292,7 +298,7 @@ def test_people_gone_between_the_check_and_the_write_stop_the_import(db, monkeyp
         load(db, "installs", "unit,name,date,installs\n甲镇,张一,2026-11-21,3\n甲镇,张一,2026-11-22,4\n甲镇,张二,2026-11-22,5")
     assert (raised.value.code, raised.value.params) == ("error.staff_changed", {"count": 1})
     assert count(db, "install_reports") == 0 and summaries.snapshot(db) == before
-    assert audit.imports(db).query("kind == 'installs'").empty
+    assert trail.imports(db).query("kind == 'installs'").empty
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on for every later write
 
 
@@ -308,7 +314,7 @@ def test_foreign_key_checks_are_off_only_inside_the_import(db, monkeypatch):
 
 def test_a_large_file_is_imported_by_a_worker_process_with_the_same_outcome(db, tmp_path, monkeypatch):
     county_with_namesakes(db)
-    monkeypatch.setattr(importing, "LARGE_FILE", 40)  # bytes: every file below is "large"
+    monkeypatch.setattr(imports, "LARGE_FILE", 40)  # bytes: every file below is "large"
     text = "unit,name,phone,date,installs\n甲镇,张一,,2026-11-21,3\n甲镇,张二,,2026-11-21,4"
     result = load(db, "installs", text)
     assert result.worker_peak_mb > 0  # answered by a worker, which measured itself
@@ -327,7 +333,7 @@ def test_a_large_file_is_imported_by_a_worker_process_with_the_same_outcome(db, 
 
 
 def test_a_worker_that_dies_gives_a_clear_error():
-    from campaign import import_worker
+    from campaign.infra import worker as import_worker
 
     assert import_worker.call(divmod, 7, 2) == (3, 1)
     with pytest.raises(ZeroDivisionError):  # the worker's exception, raised here
@@ -340,7 +346,7 @@ def test_a_worker_that_dies_gives_a_clear_error():
 
 
 def test_the_import_server_starts_again_if_it_died_and_ends_with_the_app():
-    from campaign import import_worker
+    from campaign.infra import worker as import_worker
 
     assert import_worker.call(divmod, 7, 2) == (3, 1)
     server, address = import_worker._server
@@ -371,7 +377,7 @@ def test_campaign_errors_survive_pickling():
 def test_a_checkpoint_in_the_background_starts_after_the_commit_only(db, monkeypatch):
     import threading
 
-    from campaign import db as database
+    from campaign.infra import db as database
 
     started, during = [], []
     monkeypatch.setattr(database, "_checkpoint", started.append)

@@ -5,9 +5,11 @@ import io
 import pandas as pd
 import pytest
 
-from campaign import access, importing
-from campaign.errors import AccessDenied, FileRejected, RowsRejected
-from campaign.tables import Upload, parse_date
+from campaign import features
+from campaign.infra.errors import AccessDenied, FileRejected, RowsRejected
+from campaign.infra.parse import parse_date
+from campaign.infra.tables import Upload
+from campaign.org import access
 from tests.helpers import ADMIN, count, load, small_county
 
 
@@ -112,7 +114,7 @@ def test_excel_with_english_headers_keeps_phone_as_text(db):
     small_county(db)
     buffer = io.BytesIO()
     pd.DataFrame({"Unit": ["甲镇"], "Name": ["新人"], "Phone": [13900000000], "Active": ["yes"]}).to_excel(buffer, index=False)
-    importing.run_import(db, ADMIN, "staff", Upload("staff.xlsx", buffer.getvalue()))
+    features.run_import(db, ADMIN, "staff", Upload("staff.xlsx", buffer.getvalue()))
     assert db.execute("SELECT phone FROM staff WHERE name = '新人'").fetchone()[0] == "13900000000"
 
 
@@ -129,7 +131,7 @@ def test_excel_with_english_headers_keeps_phone_as_text(db):
 def test_unreadable_files(db, name, data, code):
     small_county(db)
     with pytest.raises(FileRejected) as caught:
-        importing.run_import(db, ADMIN, "staff", Upload(name, data))
+        features.run_import(db, ADMIN, "staff", Upload(name, data))
     assert caught.value.code == code
 
 
@@ -170,17 +172,17 @@ def test_parse_date(text, expected):
 @pytest.mark.parametrize("kind", ["units", "staff", "installs"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_templates_read_back(kind, lang):
-    from campaign.tables import read_table
+    from campaign.infra.tables import read_table
 
-    spec = importing.kinds()[kind]
-    frame = read_table(Upload(f"{kind}.csv", importing.template(kind, lang)), spec.columns, spec.required)
+    spec = features.import_kinds()[kind]
+    frame = read_table(Upload(f"{kind}.csv", features.template(kind, lang)), spec.columns, spec.required)
     assert len(frame) == 1 and set(spec.required) <= set(frame.columns)
 
 
 @pytest.mark.parametrize("text, number", [("3", 3), (" 12 ", 12), ("3.0", 3), ("-2", -2), ("2.5", None), ("abc", None),
                                           ("", None), ("inf", None), ("nan", None), (None, None)])
 def test_a_whole_number_is_read_from_a_cell(text, number):
-    from campaign.tables import parse_whole
+    from campaign.infra.parse import parse_whole
 
     assert parse_whole(text) == number
 
@@ -189,6 +191,6 @@ def test_a_whole_number_is_read_from_a_cell(text, number):
                                            ("nan", (None, "row.not_integer")), ("-1", (None, "row.negative")),
                                            ("", (None, "row.empty_count")), ("999", (None, "row.above_max"))])
 def test_an_install_count_is_checked_with_a_reason(value, result):
-    from campaign.installs import check_value
+    from campaign.installs.entries import check_value
 
     assert check_value(value, 200) == result

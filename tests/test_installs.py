@@ -4,9 +4,12 @@ import datetime as dt
 
 import pytest
 
-from campaign import access, installs, settings
-from campaign.clock import TZ
-from campaign.errors import AccessDenied, DayLocked, RowsRejected
+from campaign import features
+from campaign.infra import settings
+from campaign.infra.clock import TZ
+from campaign.infra.errors import AccessDenied, DayLocked, RowsRejected
+from campaign.installs import entries as installs
+from campaign.org import access
 from tests.helpers import ADMIN, count, small_county
 
 COORD = access.Actor("c1", access.COORDINATOR, frozenset())
@@ -49,9 +52,10 @@ def test_save_then_correct_keeps_both_in_the_trail(county):
 
 
 def test_reports_from_before_the_entries_table_keep_who_entered_them(tmp_path):
-    from campaign import db as database, schema
+    from campaign.infra import db as database
+    from campaign.infra import schema
 
-    old = database.connect(tmp_path / "old.db", migrate_schema=False)
+    old = database.connect(tmp_path / "old.db")
     schema.core.apply(old, stop_before="m002_report_entries")
     old.execute("INSERT INTO units (id, code, name, type) VALUES (1, 'T1', '甲镇', 'township')")
     old.execute("INSERT INTO staff (id, unit_id, name) VALUES (1, 1, '张一'), (2, 1, '张二')")
@@ -60,7 +64,7 @@ def test_reports_from_before_the_entries_table_keep_who_entered_them(tmp_path):
                 " (2, 2, '2026-11-27', 4, 'c1', '2026-11-27T20:00:00+08:00', 'entry', NULL),"
                 " (3, 1, '2026-11-27', 5, 'admin', '2026-11-28T09:00:00+08:00', 'import', NULL)")
     old.execute("UPDATE install_reports SET supersedes = 1 WHERE id = 3")
-    database.migrate(old)
+    features.migrate(old)
     assert old.execute("SELECT * FROM entries ORDER BY id").fetchall() == [
         (1, "c1", "2026-11-27T20:00:00+08:00", "entry"), (2, "admin", "2026-11-28T09:00:00+08:00", "import")]
     assert old.execute("SELECT id, staff_id, day, installs, entry_id, supersedes, superseded_by FROM install_reports"

@@ -4,10 +4,16 @@ import json
 
 import pytest
 
-from campaign import db as database
-from tests.helpers import count
-from tests.outreach_helpers import CLASSES, ENTERPRISES, GRIDS, SCHOOLS, WINDOWS, outreach_county
-from tests.test_cli import run
+from campaign import features
+from tests.helpers import count, run
+from tests.outreach_helpers import (
+    CLASSES,
+    ENTERPRISES,
+    GRIDS,
+    SCHOOLS,
+    WINDOWS,
+    outreach_county,
+)
 
 KEYS = {"channel", "date", "units", "denominator", "reached", "installs", "installs_on_day", "reach", "coverage",
         "over_100", "no_data"}
@@ -16,7 +22,7 @@ KEYS = {"channel", "date", "units", "denominator", "reached", "installs", "insta
 @pytest.fixture
 def county_path(tmp_path):
     path = tmp_path / "county.db"
-    outreach_county(database.connect(path))
+    outreach_county(features.connect(path))
     return path
 
 
@@ -72,14 +78,14 @@ def test_imports_from_the_command_line(tmp_path):
         said[kind] = result.stdout.strip()
     assert said["grids"] == "grids: 4 rows imported: new 4, updated 0, unchanged 0, villages 3"
     assert said["enterprises"] == "enterprises: 4 rows imported: new 4, updated 0, unchanged 0, parks 2"
-    assert count(database.connect(path), "outreach_windows") == 3
+    assert count(features.connect(path), "outreach_windows") == 3
 
 
 def test_a_bad_file_from_the_command_line_writes_nothing(county_path, tmp_path):
     bad = tmp_path / "grids.csv"
     bad.write_text("网格编码,网格名称,乡镇,村（社区）,户数\nG9,九网格,T1,东村,100\nG10,十网格,T1,东村,-5\n", encoding="utf-8")
-    before = count(database.connect(county_path), "units")
+    before = count(features.connect(county_path), "units")
     result = run(county_path, "import", "grids", str(bad))
     assert result.returncode == 1
     assert "row 3 [households]: Cannot be negative: -5" in result.stderr
-    assert count(database.connect(county_path), "units") == before
+    assert count(features.connect(county_path), "units") == before

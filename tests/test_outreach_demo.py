@@ -1,6 +1,9 @@
 """The demo county's outreach channels: plausible in size, in all 9 townships, daily figures ending on the load day."""
 
-from campaign import outreach, outreach_demo, outreach_figures, users
+from campaign.accounts import users
+from campaign.outreach import demo as outreach_demo
+from campaign.outreach import entries as outreach
+from campaign.outreach import figures as outreach_figures
 
 
 def test_registries_are_plausible_for_180000_people(demo_db):

@@ -6,9 +6,11 @@ import json
 import pandas as pd
 import pytest
 
-from campaign import access, outreach
-from campaign.clock import TZ
-from campaign.errors import AccessDenied, DayLocked, NotFound, RowsRejected
+from campaign.infra.clock import TZ
+from campaign.infra.errors import AccessDenied, DayLocked, NotFound, RowsRejected
+from campaign.org import access
+from campaign.outreach import entries as outreach
+from campaign.outreach.channels import CHANNEL_OF_TYPE
 from tests.helpers import ADMIN, count
 from tests.outreach_helpers import ids, registries
 
@@ -103,7 +105,7 @@ def test_scope(county, role, scope, unit, allowed):
     who = actor(found, role, *scope)
     if allowed:
         assert outreach.save_entry(db, who, found[unit], "2026-11-28", values, now=NOW)["new"] == 1
-        assert unit in [u.code for u in outreach.channel_units(db, who, outreach.CHANNEL_OF_TYPE[_type(db, unit)])]
+        assert unit in [u.code for u in outreach.channel_units(db, who, CHANNEL_OF_TYPE[_type(db, unit)])]
     else:
         with pytest.raises(AccessDenied):
             outreach.save_entry(db, who, found[unit], "2026-11-28", values, now=NOW)
@@ -174,7 +176,7 @@ def test_recent_reports_and_personal_details_follow_the_staff_rule(county):
     assert outreach.recent_reports(db, worker, found["G1"], "2026-11-28")["installs"].tolist() == [2]
     with pytest.raises(AccessDenied):
         outreach.recent_reports(db, worker, found["G2"], "2026-11-28")
-    from campaign import outreach_figures
+    from campaign.outreach import figures as outreach_figures
 
     grids = outreach_figures.tables(db, "grids", "2026-11-28")["grids"]
     seen = outreach.redact(db, worker, grids).set_index("code")

@@ -5,9 +5,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from campaign import outreach_figures as figures
-from campaign import settings
-from campaign.errors import InvalidValue
+from campaign.infra import settings
+from campaign.infra.errors import InvalidValue
+from campaign.outreach import figures as figures
 from tests.helpers import ADMIN
 from tests.outreach_helpers import outreach_county
 

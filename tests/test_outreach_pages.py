@@ -2,9 +2,12 @@
 
 import pytest
 
-from campaign import access, outreach, outreach_figures
-from campaign import db as database
+from campaign import features
+from campaign.org import access
+from campaign.outreach import entries as outreach
+from campaign.outreach import figures as outreach_figures
 from tests.apptest import errors, open_page
+from ui import nav
 
 
 def unit_id(db, code):
@@ -12,7 +15,7 @@ def unit_id(db, code):
 
 
 def test_a_grid_worker_sees_only_their_grid_and_saves_a_day(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     grid = unit_id(db, "G01-001")
     before = outreach_figures.unit_card(db, grid, "2026-11-28")
     replaced = (outreach.current_entry(db, grid, "2026-11-28") or {}).get("installs") or 0
@@ -37,7 +40,7 @@ def test_a_head_teacher_sees_their_class_in_english(demo_path):
 
 
 def test_an_empty_field_is_refused_and_nothing_is_saved(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     code, klass = db.execute(
         """SELECT code, id FROM units WHERE type = 'class' AND id NOT IN
            (SELECT unit_id FROM outreach_reports WHERE day = '2026-11-28') ORDER BY code LIMIT 1""").fetchone()
@@ -60,8 +63,8 @@ def test_a_coordinator_switches_channels(demo_path):
 
 
 def test_leaders_do_not_get_the_entry_page():
-    assert "outreach_entry" not in [p.key for p in access.pages_for(access.LEADER)]
-    assert "outreach_overview" in [p.key for p in access.pages_for(access.LEADER)]
+    assert "outreach_entry" not in [p.key for p in nav.pages_for(access.LEADER)]
+    assert "outreach_overview" in [p.key for p in nav.pages_for(access.LEADER)]
 
 
 def test_overview_has_one_line_per_channel(demo_path):
@@ -69,7 +72,7 @@ def test_overview_has_one_line_per_channel(demo_path):
     assert errors(at) == []
     table = at.dataframe[0].value
     assert table["channel"].tolist() == ["学校", "网格", "企业和商户", "服务窗口"]
-    lines = outreach_figures.summary(database.connect(demo_path), "2026-11-28")
+    lines = outreach_figures.summary(features.connect(demo_path), "2026-11-28")
     assert table["installs"].tolist() == [line["installs"] for line in lines]
     assert any("开学季集中推广" in c.value for c in at.caption)
 
@@ -79,7 +82,7 @@ def test_rankings_of_each_channel(demo_path, channel):
     at = open_page(demo_path, "outreach_rankings", user="coord_cx")
     at.radio(key="or_channel").set_value(channel).run()
     assert errors(at) == []
-    assert len(at.dataframe) == len(outreach_figures.tables(database.connect(demo_path), channel, "2026-11-28"))
+    assert len(at.dataframe) == len(outreach_figures.tables(features.connect(demo_path), channel, "2026-11-28"))
 
 
 def test_grid_ranking_filtered_to_one_township(demo_path):

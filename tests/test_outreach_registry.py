@@ -6,9 +6,11 @@ import json
 import openpyxl
 import pytest
 
-from campaign import access, importing, outreach
-from campaign.errors import AccessDenied, RowsRejected
-from campaign.tables import Upload
+from campaign import features
+from campaign.infra.errors import AccessDenied, RowsRejected
+from campaign.infra.tables import Upload
+from campaign.org import access
+from campaign.outreach import entries as outreach
 from tests.helpers import ADMIN, count, load, small_county
 from tests.outreach_helpers import ids, registries
 
@@ -75,7 +77,7 @@ def test_an_excel_workbook(county):
     sheet.append(["W7", "一局服务台", "其他", "县一局", "乙镇", "一楼"])
     buffer = io.BytesIO()
     book.save(buffer)
-    result = importing.run_import(county, ADMIN, "windows", Upload("windows.xlsx", buffer.getvalue()))
+    result = features.run_import(county, ADMIN, "windows", Upload("windows.xlsx", buffer.getvalue()))
     assert result.counts == {"new": 1, "updated": 0, "unchanged": 0}
     assert [p.code for p in outreach.printables(county).itertuples()] == ["W7"]
 
@@ -184,6 +186,6 @@ def test_printable_codes_per_township(db):
 
 def test_templates_have_chinese_and_english_headers():
     for kind in ("schools", "classes", "grids", "enterprises", "windows"):
-        zh = importing.template(kind, "zh").decode("utf-8-sig").splitlines()[0]
-        en = importing.template(kind, "en").decode("utf-8-sig").splitlines()[0]
+        zh = features.template(kind, "zh").decode("utf-8-sig").splitlines()[0]
+        en = features.template(kind, "en").decode("utf-8-sig").splitlines()[0]
         assert zh.startswith("编码,") and en.startswith("code,")

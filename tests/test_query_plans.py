@@ -10,7 +10,9 @@ import re
 
 import pytest
 
-from campaign import clock, installs, rankings
+from campaign.infra import clock
+from campaign.installs import entries as installs
+from campaign.installs import rankings
 from tests.helpers import ADMIN, load
 
 

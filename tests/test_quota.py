@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from campaign import quota, rankings
+from campaign.installs import quota, rankings
 from tests.helpers import load, small_county
 
 

@@ -11,7 +11,10 @@ import random
 import pandas as pd
 import pytest
 
-from campaign import installs, rankings, settings, summaries, units
+from campaign.infra import settings
+from campaign.installs import entries as installs
+from campaign.installs import rankings, reference, summaries
+from campaign.org import units
 from tests.helpers import ADMIN, load
 
 TODAY = dt.date(2026, 11, 28)
@@ -50,9 +53,9 @@ def recomputed(db) -> dict:
 def assert_consistent(db, days=(TODAY, TODAY - dt.timedelta(days=3), TODAY - dt.timedelta(days=40))):
     assert summaries.snapshot(db) == recomputed(db)
     for day in days:
-        pd.testing.assert_frame_equal(rankings.unit_ranking(db, day), rankings.unit_ranking_from_raw(db, day))
-        pd.testing.assert_frame_equal(rankings.laggards(db, day), rankings.laggards_from_raw(db, day))
-        fast, slow = rankings.progress(db, day), rankings.progress_from_raw(db, day)
+        pd.testing.assert_frame_equal(rankings.unit_ranking(db, day), reference.unit_ranking_from_raw(db, day))
+        pd.testing.assert_frame_equal(rankings.laggards(db, day), reference.laggards_from_raw(db, day))
+        fast, slow = rankings.progress(db, day), reference.progress_from_raw(db, day)
         pd.testing.assert_frame_equal(fast.pop("series"), slow.pop("series"))
         assert fast == slow
 

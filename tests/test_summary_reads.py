@@ -13,7 +13,11 @@ import random
 import pandas as pd
 import pytest
 
-from campaign import access, installs, outreach_figures, rankings, settings
+from campaign.infra import settings
+from campaign.installs import entries as installs
+from campaign.installs import rankings, reference
+from campaign.org import access
+from campaign.outreach import figures as outreach_figures
 from tests.helpers import ADMIN, load, small_county
 
 TODAY = dt.date(2026, 11, 28)
@@ -40,9 +44,9 @@ def assert_staff_reads(db, unit_ids, days):
         for day in days:
             for actor in (ADMIN, COORDINATOR_VIEW):
                 pd.testing.assert_frame_equal(rankings.staff_ranking(db, actor, unit_id, day),
-                                              rankings.staff_ranking_from_raw(db, actor, unit_id, day), check_exact=True)
+                                              reference.staff_ranking_from_raw(db, actor, unit_id, day), check_exact=True)
                 pd.testing.assert_frame_equal(installs.entry_sheet(db, actor, unit_id, day),
-                                              installs.entry_sheet_from_raw(db, actor, unit_id, day), check_exact=True)
+                                              reference.entry_sheet_from_raw(db, actor, unit_id, day), check_exact=True)
 
 
 def _people(db):
@@ -106,16 +110,16 @@ def test_a_random_sequence_keeps_staff_totals_and_reads_equal_to_the_raw_rows(de
 def test_rankings_read_back_or_forward_equal_the_raw_rows(demo_db, back):
     # The demo holds 2026-10-30 … 2026-11-28: early days read forward from the start, late days back from today.
     day = TODAY - dt.timedelta(days=back)
-    pd.testing.assert_frame_equal(rankings.unit_ranking(demo_db, day), rankings.unit_ranking_from_raw(demo_db, day),
+    pd.testing.assert_frame_equal(rankings.unit_ranking(demo_db, day), reference.unit_ranking_from_raw(demo_db, day),
                                   check_exact=True)
-    pd.testing.assert_frame_equal(rankings.laggards(demo_db, day), rankings.laggards_from_raw(demo_db, day),
+    pd.testing.assert_frame_equal(rankings.laggards(demo_db, day), reference.laggards_from_raw(demo_db, day),
                                   check_exact=True)
 
 
 def test_laggards_over_more_days_equal_the_raw_rows(demo_db):
     settings.update(demo_db, ADMIN, {"laggard_days": 5, "laggard_bottom": 8})
     for day in (TODAY, TODAY - dt.timedelta(days=9)):
-        expected = rankings.laggards_from_raw(demo_db, day)
+        expected = reference.laggards_from_raw(demo_db, day)
         assert len(expected) > 0
         pd.testing.assert_frame_equal(rankings.laggards(demo_db, day), expected, check_exact=True)
 
@@ -125,7 +129,7 @@ def test_a_database_without_reports_ranks_everyone_at_zero(db):
     table = rankings.unit_ranking(db, TODAY)
     assert table["rank"].tolist() == [1, 1, 1, 1, 1] and table["completion"].tolist() == [0.0] * 5
     assert table["no_report"].all() and rankings.laggards(db, TODAY).empty
-    pd.testing.assert_frame_equal(table, rankings.unit_ranking_from_raw(db, TODAY), check_exact=True)
+    pd.testing.assert_frame_equal(table, reference.unit_ranking_from_raw(db, TODAY), check_exact=True)
     ids = {code: uid for uid, code in db.execute("SELECT id, code FROM units")}
     assert_staff_reads(db, [ids["T1"], ids["D2"]], [TODAY])
 

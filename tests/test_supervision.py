@@ -3,9 +3,13 @@
 import pandas as pd
 import pytest
 
-from campaign import access, audit, letters, settings, supervision
-from campaign import supervision_rules as rules
-from campaign.errors import AccessDenied, InvalidValue, NotFound, RowsRejected
+from campaign.accounts import trail
+from campaign.infra import settings
+from campaign.infra.errors import AccessDenied, InvalidValue, NotFound, RowsRejected
+from campaign.org import access
+from campaign.supervision import letters, rules
+from campaign.supervision import settings as supervision_settings
+from campaign.supervision import spot_checks as supervision
 from tests.helpers import ADMIN, count, load, small_county
 
 LEADER = access.Actor("leader", access.LEADER)
@@ -53,13 +57,13 @@ def test_yes_no_answers(text, expected):
 @pytest.mark.parametrize("text, expected", [("90%", 0.9), ("0.9", 0.9), ("90", 0.9), ("87.5%", 0.875), ("100%", 1.0),
                                             ("１００％", 1.0), (1, 1.0)])
 def test_pass_mark_parses(text, expected):
-    assert rules.parse_min_rate(text) == pytest.approx(expected)
+    assert supervision_settings.parse_min_rate(text) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("text", ["0", "0%", "-5%", "150%", "abc", "", "nan"])
 def test_bad_pass_marks_are_refused(text):
     with pytest.raises(InvalidValue):
-        rules.parse_min_rate(text)
+        supervision_settings.parse_min_rate(text)
 
 
 @pytest.mark.parametrize("answers, min_rate, expected", [
@@ -105,7 +109,7 @@ def test_the_pass_mark_is_a_setting(checked):
 def test_a_check_stores_yes_no_only_and_is_audited(checked):
     columns = [row[1] for row in checked.execute("PRAGMA table_info(spot_check_items)")]
     assert columns == ["check_id", "round_id", "staff_id", "installed", "registered"]
-    rows = audit.list_audit(checked, entity="spot_check")
+    rows = trail.list_audit(checked, entity="spot_check")
     assert len(rows) == 4 and set(rows["actor"]) == {"admin"}
 
 
@@ -142,7 +146,7 @@ def test_delete_a_check(checked):
     check_id = int(supervision.list_checks(checked)["check_id"].iloc[0])
     supervision.delete_check(checked, ADMIN, check_id)
     assert supervision.compliance(checked)["round"].tolist() == ["第一轮督导"] * 3
-    assert audit.list_audit(checked, entity="spot_check", action="delete")["entity_id"].tolist() == [str(check_id)]
+    assert trail.list_audit(checked, entity="spot_check", action="delete")["entity_id"].tolist() == [str(check_id)]
 
 
 @pytest.mark.parametrize("role", [access.LEADER, access.COORDINATOR, access.GRID_WORKER])
@@ -232,7 +236,7 @@ def test_responsibility_letters_signed_and_not(county):
     letters.sign(county, ADMIN, u["T1"], "2026-11-24", "甲镇书记")  # a correction
     letters.unsign(county, ADMIN, u["D1"])
     assert letters.unsigned(county)["code"].tolist() == ["T2", "D1", "D3"]
-    changes = audit.list_audit(county, entity="responsibility_letter")
+    changes = trail.list_audit(county, entity="responsibility_letter")
     assert changes["action"].tolist() == ["delete", "update", "create", "create", "create"]
 
 

@@ -9,10 +9,13 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from campaign import access, audit, letters, letters_render, settings, supervision
-from campaign import supervision_rules as rules
-from campaign.errors import AccessDenied, FileRejected, InvalidValue, NotFound
-from campaign.tables import Upload
+from campaign.accounts import trail
+from campaign.infra import settings
+from campaign.infra.errors import AccessDenied, FileRejected, InvalidValue, NotFound
+from campaign.infra.tables import Upload
+from campaign.org import access
+from campaign.supervision import letters, letters_render, rules
+from campaign.supervision import spot_checks as supervision
 from tests.helpers import ADMIN, count, load, small_county
 from tests.test_rankings import INSTALLS
 
@@ -61,7 +64,7 @@ def test_letter_status(sent, due, reply, today, expected):
 def test_counts_read_like_the_page():
     counts = rules.letter_counts(["replied"] * 6 + ["overdue"])
     assert counts == {"drafts": 0, "sent": 7, "replied": 6, "overdue": 1, "awaiting": 0}
-    from campaign import i18n
+    from campaign.infra import i18n
 
     assert i18n.t("letter.counts", "en", **counts) == "7 sent, 6 replied, 1 overdue"
     assert i18n.t("letter.counts", "zh", **counts) == "已发 7 份，已回复 6 份，逾期 1 份"
@@ -134,7 +137,7 @@ def test_tracking_sent_replied_overdue(issued):
     assert letters.summary(db) == {"drafts": 1, "sent": 3, "replied": 1, "overdue": 1, "awaiting": 1}
     assert letters.summary(db, "2026-11-26") == {"drafts": 1, "sent": 3, "replied": 1, "overdue": 0, "awaiting": 2}
     assert letters.attachment(db, 1) == ("整改报告.pdf", "application/pdf", b"%PDF-1.4 reply")
-    assert audit.list_audit(db, entity="reminder_letter")["action"].tolist() == ["update"] * 4 + ["create"] * 4
+    assert trail.list_audit(db, entity="reminder_letter")["action"].tolist() == ["update"] * 4 + ["create"] * 4
 
 
 def test_a_late_reply_is_marked_late(issued):

@@ -2,18 +2,22 @@
 
 import pytest
 
-from campaign import access, db as database, letters, supervision
+from campaign import features
+from campaign.org import access
+from campaign.supervision import letters
+from campaign.supervision import spot_checks as supervision
 from tests.apptest import errors, open_page
+from ui import nav
 
 
 def test_pages_and_roles():
-    roles = {p.key: set(p.roles) for p in access.PAGES}
+    roles = {p.key: set(p.roles) for p in nav.PAGES}
     assert roles["bulletin"] == set(access.ROLES)  # everyone reads the bulletin
     assert roles["supervision"] == roles["letters"] == {access.ADMIN, access.LEADER}
 
 
 def test_admin_opens_a_round_and_records_a_spot_check(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     at = open_page(demo_path, "supervision")
     assert errors(at) == []
     at.text_input(key="sup_round_name").set_value("第四轮督导")
@@ -38,7 +42,7 @@ def test_admin_opens_a_round_and_records_a_spot_check(demo_path):
 
 
 def test_a_bad_check_shows_the_reason_and_saves_nothing(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     at = open_page(demo_path, "supervision", lang="en")
     before = len(supervision.list_checks(db))
     at.text_input(key="sup_checker").set_value("Li").run()
@@ -61,7 +65,7 @@ def test_leader_reads_supervision_without_writing(demo_path):
 
 
 def test_responsibility_letter_recorded_from_the_page(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     missing = letters.unsigned(db)
     at = open_page(demo_path, "supervision")
     at.selectbox(key="resp_unit").set_value(int(missing["unit_id"].iloc[0])).run()
@@ -72,7 +76,7 @@ def test_responsibility_letter_recorded_from_the_page(demo_path):
 
 
 def test_letters_page_shows_the_counts_and_generates_a_letter(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     at = open_page(demo_path, "letters")
     assert errors(at) == []
     assert at.subheader[0].value == "已发 7 份，已回复 6 份，逾期 1 份"
@@ -87,7 +91,7 @@ def test_letters_page_shows_the_counts_and_generates_a_letter(demo_path):
 
 
 def test_letters_page_marks_sent_and_records_a_reply(demo_path):
-    db = database.connect(demo_path)
+    db = features.connect(demo_path)
     overdue = letters.list_letters(db).query("status == 'overdue'").iloc[0]
     at = open_page(demo_path, "letters", lang="en")
     at.selectbox(key="letter_pick").set_value(int(overdue["id"])).run()
@@ -114,7 +118,7 @@ def test_bulletin_in_one_click_for_every_role(demo_path, user):
 
 
 def test_settings_page_sets_the_pass_mark_and_the_letters(demo_path):
-    from campaign import settings
+    from campaign.infra import settings
 
     at = open_page(demo_path, "settings")
     assert at.text_input(key="set_spot_check_min_rate").value == "90%"
@@ -123,16 +127,16 @@ def test_settings_page_sets_the_pass_mark_and_the_letters(demo_path):
     at.text_input(key="set_letterhead").set_value("全南县反诈中心")
     at.get("form_submit_button")[0].click().run()
     assert errors(at) == []
-    conf = settings.get_all(database.connect(demo_path))
+    conf = settings.get_all(features.connect(demo_path))
     assert (conf["spot_check_min_rate"], conf["letter_reply_days"], conf["letterhead"]) == (0.85, 5, "全南县反诈中心")
     assert conf["letter_number_prefix"] is None  # left empty: the default
 
 
 def test_settings_page_refuses_a_bad_pass_mark(demo_path):
-    from campaign import settings
+    from campaign.infra import settings
 
     at = open_page(demo_path, "settings", lang="en")
     at.text_input(key="set_spot_check_min_rate").set_value("150%")
     at.get("form_submit_button")[0].click().run()
     assert any("Not a valid rate" in e.value for e in at.error)
-    assert settings.get(database.connect(demo_path), "spot_check_min_rate") == 0.9
+    assert settings.get(features.connect(demo_path), "spot_check_min_rate") == 0.9

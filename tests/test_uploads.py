@@ -10,9 +10,10 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from campaign import i18n, importing, settings
-from campaign.errors import FileRejected
-from campaign.tables import Upload
+from campaign import features
+from campaign.infra import i18n, settings
+from campaign.infra.errors import FileRejected
+from campaign.infra.tables import Upload
 from tests.helpers import ADMIN, count, small_county
 
 
@@ -81,7 +82,7 @@ def test_refused_files(db, name, data, code):
     small_county(db)
     before = count(db, "install_reports"), count(db, "imports")
     with pytest.raises(FileRejected) as caught:
-        importing.run_import(db, ADMIN, "installs", Upload(name, data))
+        features.run_import(db, ADMIN, "installs", Upload(name, data))
     assert caught.value.code == code
     assert (count(db, "install_reports"), count(db, "imports")) == before
     for lang in ("zh", "en"):  # a clear sentence, not a code
@@ -90,7 +91,7 @@ def test_refused_files(db, name, data, code):
 
 def test_the_good_workbook_is_accepted(db):
     small_county(db)
-    assert importing.run_import(db, ADMIN, "installs", Upload("installs.xlsx", GOOD)).rows == 1
+    assert features.run_import(db, ADMIN, "installs", Upload("installs.xlsx", GOOD)).rows == 1
 
 
 def test_size_limit_follows_the_setting(db):
@@ -98,8 +99,8 @@ def test_size_limit_follows_the_setting(db):
     settings.update(db, ADMIN, {"upload_max_mb": 1})
     body = "单位,姓名,日期,安装数\n" + "甲镇,张一,2026-11-25,3\n" + "\n" * (1024 * 1024)
     with pytest.raises(FileRejected) as caught:
-        importing.run_import(db, ADMIN, "installs", Upload("big.csv", body.encode()))
+        features.run_import(db, ADMIN, "installs", Upload("big.csv", body.encode()))
     assert (caught.value.code, caught.value.params["limit"]) == ("file.too_large", 1024 * 1024)
     assert count(db, "install_reports") == 0
     settings.update(db, ADMIN, {"upload_max_mb": 2})
-    assert importing.run_import(db, ADMIN, "installs", Upload("big.csv", body.encode())).rows == 1
+    assert features.run_import(db, ADMIN, "installs", Upload("big.csv", body.encode())).rows == 1

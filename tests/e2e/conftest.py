@@ -34,7 +34,7 @@ class Server:
         env = {**os.environ, "CAMPAIGN_DB": str(db_path), "CAMPAIGN_TODAY": "2026-11-28"}
         self.log = open(db_path.parent / "server.log", "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -84,10 +84,48 @@ def locale(request):
     return request.param
 
 
+class Runs:
+    """The app's script runs on one page, followed on its websocket (Streamlit's ForwardMsg protocol): the server
+    says `session_status_changed` with `script_is_running` when a run starts and when it stops, and `script_finished`
+    at each run's end. A test waits for exactly the run an action caused instead of sleeping."""
+
+    def __init__(self, page):
+        self.running, self.rerun, self.finished, self.seen = False, False, 0, 0
+        page.on("websocket", self._socket)
+
+    def _socket(self, socket):
+        self.running, self.rerun, self.finished, self.seen = False, False, 0, 0  # a page load: a new session
+        socket.on("framereceived", self._frame)
+
+    @property
+    def busy(self) -> bool:
+        return self.running or self.rerun
+
+    def _frame(self, payload):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if not isinstance(payload, (bytes, bytearray)):
+            return
+        try:
+            message = ForwardMsg.FromString(bytes(payload))
+        except Exception:  # noqa: BLE001 — a frame that is not a ForwardMsg
+            return
+        kind = message.WhichOneof("type")
+        if kind == "session_status_changed":
+            self.running = message.session_status_changed.script_is_running
+        elif kind == "new_session":  # a run begins
+            self.running, self.rerun = True, False
+        elif kind == "script_finished":
+            self.finished += 1
+            # a run that stopped for a rerun (st.rerun, a newer widget change) is followed by another run
+            self.rerun = message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
+
+
 def new_page(browser, locale: str, viewport=DESKTOP):
     context = browser.new_context(locale=locale, timezone_id="Asia/Shanghai", viewport=viewport, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    page.runs = Runs(page)
     return page
 
 
@@ -99,18 +137,28 @@ def shot(page, name: str) -> Path:
     return path
 
 
-def settle(page, extra_ms=300):
-    """Wait until the script run is over (no running indicator) and the page has painted."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"]')", timeout=60_000)
-    page.wait_for_timeout(extra_ms)
+def settle(page, extra_ms=0, *, start_within_ms=1500, timeout_ms=60_000):
+    """Wait for the script run the last action caused to finish (one that has not begun within `start_within_ms`
+    is taken as none), for elements still loading their code (skeletons) and for the page to paint; `extra_ms`
+    more for what paints later (the data editor's canvas)."""
+    runs, waited = page.runs, 0
+    while runs.finished == runs.seen and not runs.busy and waited < start_within_ms:
+        page.wait_for_timeout(20)
+        waited += 20
+    while runs.busy and waited < timeout_ms:  # (no run began at all: the action needed none)
+        page.wait_for_timeout(20)
+        waited += 20
+    runs.seen = runs.finished
+    # elements whose code loads on first use (metrics, charts) show a skeleton until it has: wait for them too
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    if extra_ms:
+        page.wait_for_timeout(extra_ms)
 
 
 def sign_in(page, server, user: str, lang: str = "zh", password: str = "demo1234"):
     """Open the app (a Server or its URL) and sign in through the form; the session cookie keeps it across page loads."""
-    from campaign.i18n import t
+    from campaign.infra.i18n import t
 
     page.goto(getattr(server, "url", server))
     # by role: in English the label "Password" also names Streamlit's "Show password" eye button
@@ -125,12 +173,12 @@ def sign_in(page, server, user: str, lang: str = "zh", password: str = "demo1234
 
 def open_url(page, server, path: str):
     page.goto(f"{server.url}/{path}")
-    settle(page, 800)
+    settle(page)
 
 
 def navigate(page, key: str, lang: str):
     """Open a page from the sidebar menu, as a user does (on a phone the sidebar opens first and closes after)."""
-    from campaign.i18n import t
+    from campaign.infra.i18n import t
 
     sidebar = page.get_by_test_id("stSidebar")
     if sidebar.get_attribute("data-collapsed") == "true":
@@ -142,7 +190,7 @@ def navigate(page, key: str, lang: str):
     link.click()
     sidebar.locator('[data-testid="stSidebarNavLink"][aria-current="page"]').filter(
         has_text=t(f"nav.{key}", lang)).wait_for(state="attached")
-    settle(page, 500)
+    settle(page)
     if page.viewport_size["width"] < 640 and sidebar.get_attribute("data-collapsed") != "true":
         sidebar.get_by_test_id("stSidebarCollapseButton").click()  # on a phone the menu covers the page
         page.wait_for_timeout(300)

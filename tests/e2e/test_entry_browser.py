@@ -2,8 +2,18 @@
 
 import pytest
 
-from campaign.i18n import t
-from tests.e2e.conftest import PHONE, grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, type_in_grid
+from campaign.infra.i18n import t
+from tests.e2e.conftest import (
+    PHONE,
+    grid_rows,
+    navigate,
+    new_page,
+    page_problems,
+    settle,
+    shot,
+    sign_in,
+    type_in_grid,
+)
 
 pytestmark = pytest.mark.e2e
 LANG = {"zh-CN": "zh", "en-US": "en"}

@@ -4,7 +4,7 @@ The flyer itself is printed in Chinese for residents whatever the screen's langu
 
 import pytest
 
-from campaign.i18n import t
+from campaign.infra.i18n import t
 from tests.e2e.conftest import PHONE, navigate, new_page, page_problems, shot, sign_in
 from tests.test_flyers import APP_STORE, pdf_pages_text, qr_codes
 

@@ -5,8 +5,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from campaign.i18n import t
-from tests.e2e.conftest import PHONE, ROOT, grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, upload
+from campaign.infra.i18n import t
+from tests.e2e.conftest import (
+    PHONE,
+    ROOT,
+    grid_rows,
+    navigate,
+    new_page,
+    page_problems,
+    settle,
+    shot,
+    sign_in,
+    upload,
+)
 
 pytestmark = pytest.mark.e2e
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -46,7 +57,7 @@ def test_admin_imports_a_large_installs_file_through_a_worker_process(server, br
     import csv
     import re
 
-    from campaign.importing import LARGE_FILE
+    from campaign.infra.imports import LARGE_FILE
 
     lang = LANG[locale]
     with open(ROOT / "data" / "staff.csv", encoding="utf-8-sig") as handle:
@@ -76,6 +87,6 @@ def test_admin_imports_a_large_installs_file_through_a_worker_process(server, br
 
 
 def _workers_of(pid: int) -> list[int]:
-    """The app's child processes running campaign.import_worker."""
+    """The app's child processes running the import server (`python -m campaign serve-imports`)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(c) for c in children if b"campaign.import_worker" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [int(c) for c in children if b"serve-imports" in Path(f"/proc/{c}/cmdline").read_bytes()]

@@ -4,8 +4,8 @@ the daily bulletin."""
 import pytest
 from openpyxl import load_workbook
 
-from campaign.i18n import t
-from tests.e2e.conftest import new_page, navigate, page_problems, settle, shot, sign_in
+from campaign.infra.i18n import t
+from tests.e2e.conftest import navigate, new_page, page_problems, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -16,7 +16,6 @@ def test_leader_sees_coverage_rank_and_targets_then_downloads_the_bulletin(serve
     page = new_page(browser, locale)
     sign_in(page, server, "leader", lang)  # the overview is the first page
     page.get_by_role("heading", name=t("overview.title", lang)).wait_for()
-    settle(page, 1500)
     body = page.inner_text("body")
     # the demo county on 2026-11-28: the published figures of the report, 2nd of 18 counties, against 60% and 95%
     for text in ("54.94%", "93.67%", t("overview.rank_value", lang, rank=2, counties=18),

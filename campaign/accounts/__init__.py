@@ -1,0 +1,22 @@
+"""Accounts: users with a role and a scope, sign-in and sessions, the audit trail for administrators, backups."""
+
+from campaign.accounts import cli, schema, settings, texts
+from campaign.infra.feature import Feature
+
+
+def _demo(db, today):
+    from campaign.accounts import demo
+
+    demo.load(db, today)
+
+
+FEATURE = Feature(
+    "accounts",
+    depends=("org",),
+    migrations=schema.accounts,
+    tables=("users", "user_scopes", "sessions"),
+    settings=settings.SETTINGS,
+    texts=texts.TEXTS,
+    commands=cli.COMMANDS,
+    demo=_demo,
+)

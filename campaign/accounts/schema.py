@@ -1,0 +1,28 @@
+"""The accounts feature's own migration set: sign-in state on users, sessions, audit indexes."""
+
+from campaign.infra.migrations import Migrations
+
+accounts = Migrations("accounts")
+
+
+@accounts()
+def m001_sign_in(db):
+    db.executescript(
+        """
+        ALTER TABLE users ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN locked_until TEXT;
+        ALTER TABLE users ADD COLUMN password_changed TEXT;
+        ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN last_sign_in TEXT;
+        CREATE TABLE sessions (
+            token_sha256 TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES users(username),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX sessions_user ON sessions(username);
+        CREATE INDEX audit_actor ON audit(actor);
+        CREATE INDEX audit_unit ON audit(unit_id);
+        CREATE INDEX audit_entity ON audit(entity);
+        """
+    )

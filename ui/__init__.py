@@ -1,0 +1,72 @@
+"""What every page shares: the language, the translation function, the database and the signed-in user."""
+
+import streamlit as st
+
+from campaign import demo, features
+from campaign.infra import db as database
+from campaign.infra import i18n
+from campaign.infra.errors import CampaignError, RowsRejected
+from ui import auth as ui_auth
+
+
+def lang() -> str:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = i18n.lang_from_locale(st.context.locale)
+    return st.session_state["lang"]
+
+
+def t(key: str, **params) -> str:
+    """The one translation function for pages."""
+    return i18n.t(key, lang(), **params)
+
+
+@st.cache_resource
+def _prepared(path: str) -> str:
+    """Migrate and, on an empty database, load the demo: once per process."""
+    db = features.connect(path)
+    demo.ensure_demo(db)
+    db.conn.close()
+    return path
+
+
+def db():
+    """A connection for this run (SQLite connections must not be shared across reruns' threads)."""
+    path = _prepared(str(database.db_path()))
+    return database.connect(path)
+
+
+def actor():
+    """The signed-in user's Actor (the router shows pages only to a signed-in user)."""
+    me = ui_auth.current_actor(db())
+    if me is None:
+        st.stop()
+    return me
+
+
+def run_write(action, message: str) -> None:
+    """Do a write; show a named error, or the message as a toast and reload the page."""
+    try:
+        action()
+    except CampaignError as error:
+        show_error(error)
+    else:
+        st.toast(message)
+        st.rerun()
+
+
+def show_error(error: CampaignError) -> None:
+    """A named error as a clear message in the user's language; bad rows as a table."""
+    st.error(i18n.error_text(error, lang()))
+    if isinstance(error, RowsRejected):
+        st.dataframe(
+            [
+                {t("col.row"): e.row, t("col.column"): t(f"field.{e.column}"), t("col.reason"): i18n.error_text(e, lang())}
+                for e in error.errors
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value:.2%}"

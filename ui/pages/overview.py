@@ -1,0 +1,128 @@
+"""Leaders' overview: coverage against the city's targets and rank, townships, units' quota completion, what needs attention."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import ui
+from campaign.coverage import overview as coverage_overview
+from campaign.infra import clock, settings
+from ui import city as ui_city
+
+t, db = ui.t, ui.db()
+# Printing leaves out the sidebar, the toolbar and the inputs; the figures follow one another on the page.
+st.html("<style>@media print {[data-testid='stSidebar'], [data-testid='stHeader'], [data-testid='stToolbar'],"
+        " [data-testid='stDateInput'], .no-print {display: none !important;}"
+        " [data-testid='stMainBlockContainer'] {max-width: 100% !important; padding: 0 1rem !important;}}</style>")
+conf = settings.get_all(db)
+st.header(t("overview.title"))
+day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="overview_day")
+view = coverage_overview.overview(db, day, ui_city.county_choice(db, ui.actor(), "overview_county"))  # issue 9
+rep, num = view["report"], lambda n: f"{n:,.0f}"
+
+if rep is None or rep["as_of"] is None:
+    st.info(t("overview.no_population" if rep is None else "overview.no_registrations"))
+else:
+    version = rep["population_version"]
+    st.caption(f"{rep['county']} · " + t("overview.as_of", day=rep["as_of"], version=t(
+        "coverage.version_label", year=version["year"], kind=t(f"coverage.kind.{version['kind']}"),
+        source=f" · {version['source']}" if version["source"] else "")))
+    goal, estimated = rep["targets"] or {}, rep["coverage_16_60_estimated"]
+    cols = st.columns(3)
+    for col, key in zip(cols, ("coverage", "coverage_16_60")):
+        label = t(f"coverage.{key}") + (t("coverage.estimated_suffix") if key.endswith("60") and estimated else "")
+        diff = None if goal.get(key) is None or rep[key] is None else t(
+            "overview.vs_target", diff=f"{(rep[key] - goal[key]) * 100:+.2f}", target=ui.pct(goal[key]))
+        col.metric(label, ui.pct(rep[key]), delta=diff or t("overview.no_target"), delta_color="normal" if diff else "off",
+                   help=t("coverage.estimated_help") if key.endswith("60") and estimated else None, border=True,
+                   chart_data=list(view["trend"][key].dropna()), chart_type="line")
+    rank = rep["city_rank"]
+    if rank:
+        pub = rank["published"]
+        cols[2].metric(t("overview.city_rank"), t("overview.rank_value", rank=rank["coverage"], counties=rank["counties"]),
+                       delta=t("overview.rank_16_60", rank=rank["coverage_16_60"]), delta_color="off", delta_arrow="off",
+                       border=True, help=t("overview.rank_help", day=rank["bulletin"]))
+        if pub:
+            st.caption(t("overview.published", day=rank["bulletin"], rate=ui.pct(pub["rate"]), rank=pub["coverage"],
+                         rate_16_60=ui.pct(pub["rate_16_60"]), rank_16_60=pub["coverage_16_60"]))
+    if rep["gap"]:
+        cols = st.columns(3)
+        for col, key, what in zip(cols, ("coverage", "coverage_16_60"), ("overview.gap_total", "overview.gap_16_60")):
+            gap, per_day = rep["gap"][key], rep["per_day"][key]
+            if gap is not None:
+                need = t("overview.per_day", n=num(per_day), deadline=goal["deadline"]) if per_day is not None \
+                    else t("overview.deadline_passed", deadline=goal["deadline"])
+                col.metric(t("overview.gap", what=t(what)), t("overview.persons", n=num(gap)), delta=need,
+                           delta_color="off", delta_arrow="off", border=True)
+        pace = rep["pace"]
+        cols[2].metric(t("overview.reach"), t("overview.persons", n=num(pace["coverage"] or 0)), border=True,
+                       delta=t("overview.pace_16_60", n=num(pace["coverage_16_60"] or 0)), delta_color="off", delta_arrow="off")
+        st.caption(t("overview.reach_line", text=t("overview.separator").join(
+            t(what) + " " + t("overview.reach." + ("on_late" if r["after_deadline"] else r["status"]), date=r["date"])
+            for what, r in zip(("overview.gap_total", "overview.gap_16_60"), rep["reach"].values()))))
+
+    st.subheader(t("overview.trend"))
+    lines = coverage_overview.trend_lines(view["trend"], rep["targets"])
+    lines["series"] = [t(f"overview.series.{s}") for s in lines["series"]]
+    names = [t(f"overview.series.{k}") for k in ("coverage_16_60", "target_coverage_16_60", "coverage", "target_coverage")]
+    st.altair_chart(alt.Chart(lines).mark_line(point=False).encode(
+        x=alt.X("day:T", title=None), y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", columns=2),  # a target dashed, in its figure's colour
+                        scale=alt.Scale(domain=names, range=["#1c64b4", "#1c64b4", "#d1343a", "#d1343a"])),
+        strokeDash=alt.StrokeDash("target:N", legend=None)), width="stretch", key="overview_trend")
+
+    st.subheader(t("overview.townships"))
+    towns = pd.DataFrame(rep["townships"])
+    towns["flags"] = ["、".join(t(k) for k, on in (("coverage.estimated", r.coverage_16_60_estimated),
+                                                 ("coverage.over_100", r.over_100), ("coverage.no_data", r.coverage is None)) if on)
+                      for r in towns.itertuples()]
+    bar = lambda key: st.column_config.ProgressColumn(t(f"coverage.{key}"), min_value=0.0, max_value=1.0, format="percent")
+    st.dataframe(towns, hide_index=True, width="stretch", key="overview_townships",
+                 column_order=["rank", "township", "coverage_16_60", "coverage", "gap_16_60", "population", "registered", "flags"],
+                 column_config={"rank": t("coverage.rank"), "township": t("coverage.township"), "coverage": bar("coverage"),
+                                "coverage_16_60": bar("coverage_16_60"), "gap_16_60": t("coverage.gap_16_60"),
+                                "population": t("coverage.population"), "registered": t("coverage.registered"),
+                                "flags": t("coverage.flags")})
+    if rep["bulletin"]:
+        with st.expander(t("overview.city"), expanded=False):
+            city = pd.DataFrame(rep["bulletin"])
+            city["county"] = [t("overview.computed_row", county=r.county) if r.computed else ("★ " if r.own else "") + r.county
+                              for r in city.itertuples()]
+            st.dataframe(city, hide_index=True, width="stretch", key="overview_city", column_order=["county", "rate", "rate_16_60"],
+                         column_config={"county": t("field.county"), "rate": bar("coverage"), "rate_16_60": bar("coverage_16_60")})
+
+st.subheader(t("overview.units"))
+cols = st.columns(2)
+for col, (group, summary) in zip(cols, view["groups"].items()):
+    col.metric(t(f"group.{group}"), ui.pct(summary["completion"]), border=True, delta_color="off", delta_arrow="off",
+               delta=t("overview.units_line", units=summary["units"], completion=ui.pct(summary["completion"]),
+                       no_report=summary["no_report"]))
+st.page_link("ui/pages/rankings.py", label=t("nav.rankings"), icon=":material/leaderboard:")
+
+st.subheader(t("overview.attention"))
+items = view["attention"]
+if not items:
+    st.success(t("overview.attention_none"))
+for code, title in (("overview.attn.inflated", "overview.attn_inflated"), ("overview.attn.laggard", "overview.attn_laggards")):
+    part = [i for i in items if i["code"] == code]
+    if part:
+        st.markdown(f"**{t(title)}**\n\n" + "\n".join(
+            f"- {t(code, subject=i['subject'], **{**i['params'], 'completion': ui.pct(i['params'].get('completion'))})}"
+            for i in part))
+silent = [i["subject"] for i in items if i["code"] == "overview.attn.no_report"]
+if silent:
+    with st.expander(t("overview.attn_no_report", count=len(silent))):
+        st.write("、".join(silent))
+
+recon = view["reconciliation"]
+with st.expander(t("overview.reconciliation")):
+    if recon["table"].empty:
+        st.info(t("coverage.reconcile_none"))
+    else:
+        st.caption(t("coverage.reconcile_help", first=recon["first_day"], last=recon["last_day"], margin=ui.pct(recon["margin"])))
+        st.dataframe(recon["table"], hide_index=True, width="stretch", key="overview_reconcile",
+                     column_order=["township", "reported", "increase", "excess", "flagged"],
+                     column_config={"township": t("coverage.township"), "reported": t("coverage.reported"),
+                                    "increase": t("coverage.increase"), "excess": t("coverage.excess"),
+                                    "flagged": st.column_config.CheckboxColumn(t("coverage.flagged"))})
+st.caption(t("overview.print_hint"))

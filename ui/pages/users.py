@@ -1,0 +1,88 @@
+"""Users (administrators): the accounts, a new account, and per account: role, units, password, disable, unlock."""
+
+import streamlit as st
+
+import ui
+from campaign.accounts import users
+from campaign.infra.errors import CampaignError
+from campaign.org import access, units
+
+t, db, me = ui.t, ui.db(), ui.actor()
+st.header(t("users.title"))
+if message := st.session_state.pop("users_message", None):
+    st.success(message)
+accounts = users.list_users(db)
+unit_names = {u.code: f"{u.name} ({u.code})" for u in units.list_units(db)}
+role_label = {r: t(f"role.{r}") for r in access.ROLES}.get  # a plain lookup: widgets call it outside the run too
+
+st.dataframe(
+    [{t("users.username"): a["username"], t("users.display_name"): a["display_name"], t("users.role"): role_label(a["role"]),
+      t("account.scope"): ", ".join(a["scope"]), t("users.active"): a["active"], t("users.locked_until"): a["locked_until"] or "",
+      t("users.last_sign_in"): a["last_sign_in"] or "", t("users.must_change"): a["must_change"], t("users.demo"): a["demo"]}
+     for a in accounts],
+    hide_index=True, width="stretch", key="users_table",
+)
+
+
+def done(message):
+    st.session_state["users_message"] = message
+    st.rerun()
+
+
+new_tab, edit_tab = st.tabs([t("users.add"), t("users.edit")])
+with new_tab, st.form("users_new", clear_on_submit=False):
+    name = st.text_input(t("users.username"), key="users_new_name")
+    display = st.text_input(t("users.display_name"), key="users_new_display")
+    role = st.selectbox(t("users.role"), access.ROLES, format_func=role_label, key="users_new_role")
+    scope = st.multiselect(t("users.scope"), list(unit_names), format_func=unit_names.get, key="users_new_scope")
+    password = st.text_input(t("users.initial_password"), type="password", key="users_new_password", autocomplete="new-password")
+    if st.form_submit_button(t("users.create"), type="primary", key="users_create"):
+        try:
+            created = users.add_user(db, me, name, role, scope_codes=scope, display_name=display or None, password=password)
+        except CampaignError as error:
+            ui.show_error(error)
+        else:
+            done(t("users.created", user=created.name))
+
+with edit_tab:
+    chosen = st.selectbox(t("users.account"), [a["username"] for a in accounts], key="users_edit_name",
+                          format_func=lambda n: next(f"{a['display_name']} ({n})" for a in accounts if a["username"] == n))
+    account = next(a for a in accounts if a["username"] == chosen)
+    with st.form(f"users_edit_{chosen}"):
+        display = st.text_input(t("users.display_name"), account["display_name"], key=f"users_edit_display_{chosen}")
+        role = st.selectbox(t("users.role"), access.ROLES, index=access.ROLES.index(account["role"]),
+                            format_func=role_label, key=f"users_edit_role_{chosen}")
+        scope = st.multiselect(t("users.scope"), list(unit_names), default=[c for c in account["scope"] if c in unit_names],
+                               format_func=unit_names.get, key=f"users_edit_scope_{chosen}")
+        if st.form_submit_button(t("users.save"), type="primary", key=f"users_save_{chosen}"):
+            try:
+                users.add_user(db, me, chosen, role, scope_codes=scope, display_name=display, demo=account["demo"])
+            except CampaignError as error:
+                ui.show_error(error)
+            else:
+                done(t("users.saved", user=chosen))
+    with st.form(f"users_reset_{chosen}", clear_on_submit=True):
+        password = st.text_input(t("users.new_password"), type="password", key=f"users_reset_pw_{chosen}", autocomplete="new-password")
+        if st.form_submit_button(t("users.reset"), key=f"users_reset_{chosen}_submit"):
+            try:
+                users.reset_password(db, me, chosen, password)
+            except CampaignError as error:
+                ui.show_error(error)
+            else:
+                done(t("users.reset_done", user=chosen))
+    left, right = st.columns(2)
+    toggle = "enable" if not account["active"] else "disable"
+    if left.button(t(f"users.{toggle}"), key=f"users_toggle_{chosen}", icon=":material/block:" if account["active"] else None):
+        try:
+            users.set_active(db, me, chosen, not account["active"])
+        except CampaignError as error:
+            ui.show_error(error)
+        else:
+            done(t(f"users.{toggle}d", user=chosen))
+    if right.button(t("users.unlock"), key=f"users_unlock_{chosen}", disabled=not account["locked_until"]):
+        try:
+            users.unlock(db, me, chosen)
+        except CampaignError as error:
+            ui.show_error(error)
+        else:
+            done(t("users.unlocked", user=chosen))
