@@ -1,13 +1,20 @@
-"""HTTP routes served beside the app on the same port (Streamlit's st.App takes Starlette routes), and what runs
-for as long as the server does (`lifespan`). Route handlers run on the server's event loop: keep them quick and
-hand any database work to a thread or a batch."""
+"""HTTP routes served beside the app on the same port (Streamlit's st.App takes Starlette routes), and the services
+that run for as long as the server does. Each part of the UI that needs one keeps it in its own module (a list of
+routes, or an async context manager started with the server) and is listed here.
 
-from contextlib import asynccontextmanager
+Route handlers run on the server's event loop: keep them quick and hand any database work to a thread or a batch.
+"""
 
-ROUTES: list = []  # starlette.routing.Route objects
+from contextlib import AsyncExitStack, asynccontextmanager
+
+ROUTES: list = []  # starlette.routing.Route objects, from each module that serves some
+SERVICES: list = []  # functions app -> async context manager, entered at start-up, left at shut-down
 
 
 @asynccontextmanager
 async def lifespan(app):
-    """Started with the server, stopped with it."""
-    yield
+    """Start every service with the server and stop them with it, last started first stopped."""
+    async with AsyncExitStack() as stack:
+        for service in SERVICES:
+            await stack.enter_async_context(service(app))
+        yield
