@@ -9,6 +9,9 @@ import sys
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from campaign.accounts import users
 from campaign.infra import clock, settings
@@ -189,23 +192,16 @@ def test_markdown_in_unit_names_is_made_inert():
     assert prepared.bodies[0]["markdown"]["content"] == "**＊＊通报＊＊**\n1. ［点我］(http://x) ＜font＞＃标题 ｀x｀ ＠all"
 
 
-try:
-    from hypothesis import given, settings as hsettings, strategies as st
-except ImportError:  # pragma: no cover
-    given = None
-
-if given is not None:
-    @hsettings(max_examples=60, deadline=None)
-    @given(kind=st.sampled_from(robots.KINDS),
-           lines=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=600), max_size=40))
-    def test_any_lines_fit_every_kind_and_nothing_is_lost(kind, lines):
-        """Whatever the lines (markup, any script, overlong): every part is within the kind's limit and the parts
-        hold every character of every line, in order (markup characters in their full-width forms)."""
-        message = robots.Message("标题", tuple(robots.line(x) for x in lines))
-        prepared = robots.prepare(kind, message)
-        assert all(_size_ok(kind, b) for b in prepared.bodies)
-        expected = "".join(robots.escape(x) if kind != "feishu" else robots._one_line(x) for x in lines)
-        assert "".join(_texts(kind, prepared)) == expected
+@hsettings(max_examples=60, deadline=None)
+@given(kind=st.sampled_from(robots.KINDS),
+       lines=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600), max_size=40))
+def test_any_lines_fit_every_kind_and_nothing_is_lost(kind, lines):
+    """Whatever the lines (markup, any script, overlong): every part is within the kind's limit and the parts hold
+    every character of every line, in order (markup characters in their full-width forms)."""
+    prepared = robots.prepare(kind, robots.Message("标题", tuple(robots.line(x) for x in lines)))
+    assert all(_size_ok(kind, b) for b in prepared.bodies)
+    expected = "".join(robots.escape(x) if kind != "feishu" else robots._one_line(x) for x in lines)
+    assert "".join(_texts(kind, prepared)) == expected
 
 
 # ---- failures: retried with back-off, then recorded --------------------------------------------

@@ -43,6 +43,23 @@ def _loop(stop: threading.Event, path) -> None:
             LOG.exception("the work groups' schedule failed this tick")
 
 
+def send_now(path, actor, message: str, *, force: bool = False) -> threading.Thread:
+    """Push one message from a thread of its own (the page's "send now"): the page does not wait; the send log
+    shows the result."""
+    def run():
+        db = database.connect(path)
+        try:
+            schedule.push(db, actor, message, force=force, parallel=True)
+        except Exception:  # noqa: BLE001 — nobody waits for this thread: the log says what went wrong
+            LOG.exception("sending %s now failed", message)
+        finally:
+            db.conn.close()
+
+    thread = threading.Thread(target=run, name="notify-send-now", daemon=True)
+    thread.start()
+    return thread
+
+
 @asynccontextmanager
 async def service(app):
     """Run the schedule's thread with the server; stop it at shut-down."""
