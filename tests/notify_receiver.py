@@ -21,6 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+THROTTLED = {"wecom": {"errcode": 45009, "errmsg": "api freq out of limit"},  # each kind's documented "too fast"
+             "dingtalk": {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"},
+             "feishu": {"code": 11232, "msg": "frequency limited psm[lark.oapi.app_platform_runtime]appID[1]"}}
 ANSWERS = {  # what each kind answers: success, and its documented error for a bad key or signature
     "wecom": ({"errcode": 0, "errmsg": "ok"}, {"errcode": 93000, "errmsg": "invalid webhook url, hint: [x]"}),
     "dingtalk": ({"errcode": 0, "errmsg": "ok"}, {"errcode": 310000, "errmsg": "sign not match"}),
@@ -38,6 +41,7 @@ class Got:
     body: dict | None
     problems: list = field(default_factory=list)
     answered: str = ""
+    at: float = 0.0  # time.monotonic() when it arrived
 
     @property
     def msgtype(self):
@@ -46,12 +50,14 @@ class Got:
 
 class Receiver:
     """The server and what it saw. `modes[name]`: a list of answers to give in turn ("ok", "error", "http500",
-    "silent"), the last repeated; `secrets[name]`: the signing secret it checks."""
+    "silent", "throttled" (the kind's "too fast" code), "http429", "redirect" (302 elsewhere)), the last
+    repeated; `secrets[name]`: the signing secret it checks; `errors[name]`: the error body "error" answers."""
 
     def __init__(self):
         self.got: list[Got] = []
         self.modes: dict[str, list] = {}
         self.secrets: dict[str, str] = {}
+        self.errors: dict[str, dict] = {}
         self.silence = 1.5
         self.lock = threading.Lock()
         receiver = self
@@ -90,7 +96,7 @@ class Receiver:
             body = json.loads(raw.decode("utf-8"))
         except ValueError:
             body = None
-        got = Got(kind, name, dict(urllib.parse.parse_qsl(parts.query)), body)
+        got = Got(kind, name, dict(urllib.parse.parse_qsl(parts.query)), body, at=time.monotonic())
         got.problems = CHECKS[kind](self, got, raw) if body is not None else ["not JSON"]
         with self.lock:
             self.got.append(got)
@@ -98,17 +104,25 @@ class Receiver:
             mode = modes.pop(0) if len(modes) > 1 else modes[0]
         if mode == "silent":
             time.sleep(self.silence)
-        if mode == "http500":
-            got.answered = "http500"
-            return _reply(request, 500, b"<html>Internal Server Error</html>")
+        if mode in ("http500", "http429"):
+            got.answered = mode
+            return _reply(request, int(mode[4:]), b"<html>Error</html>")
+        if mode == "redirect":
+            got.answered = mode
+            return _reply(request, 302, b"", {"Location": f"/{kind}/elsewhere"})
+        if mode == "throttled":
+            got.answered = mode
+            return _reply(request, 200, json.dumps(THROTTLED[kind]).encode())
         good, bad = ANSWERS[kind]
         got.answered = "ok" if mode == "ok" and not got.problems else "error"
-        _reply(request, 200, json.dumps(good if got.answered == "ok" else bad).encode())
+        _reply(request, 200, json.dumps(good if got.answered == "ok" else self.errors.get(name, bad)).encode())
 
 
-def _reply(request, status, data):
+def _reply(request, status, data, headers=None):
     try:
         request.send_response(status)
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
         request.send_header("Content-Type", "application/json")
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()

@@ -43,6 +43,8 @@ def county(db):
 def quick(monkeypatch):
     """Retries without waiting, and a robot that has not answered in 0.3 s has not answered."""
     monkeypatch.setattr(sending, "BACKOFF", (0.0, 0.0))
+    monkeypatch.setattr(sending, "RATE_BACKOFF", (0.0, 0.0))
+    monkeypatch.setattr(sending, "_posted", {})
     monkeypatch.setattr(sending, "TIMEOUT", 0.3)
 
 
@@ -236,12 +238,59 @@ def test_a_robot_that_fails_three_times_is_recorded_as_failed_and_audited(county
     assert "wk-county" not in caplog.text and "127.0.0.1" not in caplog.text
 
 
+@pytest.mark.parametrize("kind, mode, code", [
+    ("wecom", "throttled", "45009"), ("dingtalk", "throttled", "130101"), ("feishu", "throttled", "11232"),
+    ("wecom", "http429", "http"),
+])
+def test_a_throttled_robot_is_tried_again_after_its_minute(county, receiver, monkeypatch, kind, mode, code):
+    """A "too fast" answer waits RATE_BACKOFF (30 s, then 60 s), not the 1 s and 4 s of other errors."""
+    add(county, receiver, kind, "busy")
+    receiver.modes["busy"] = [mode, "error", "ok"]
+    waits = []
+    monkeypatch.setattr(sending, "BACKOFF", (1.0, 4.0))
+    monkeypatch.setattr(sending, "RATE_BACKOFF", (30.0, 60.0))
+    monkeypatch.setattr(sending.time, "sleep", waits.append)
+    outcome, = schedule.push(county, ADMIN, "reminder", DAY, now=NOON)
+    assert (outcome["status"], outcome["attempts"]) == ("sent", 4 if kind == "wecom" else 3)  # + WeCom's @ message
+    assert waits[:2] == [30.0, 4.0]  # after the throttled answer its minute; after the plain error the usual step
+    assert [g.answered for g in receiver.of("busy")][:3] == [mode, "error", "ok"]
+    receiver.modes["busy"] = [mode]
+    failed, = schedule.push(county, ADMIN, "reminder", DAY, now=NOON, force=True)
+    assert (failed["status"], failed["answer"]["code"]) == ("failed", code)
+
+
+def test_posts_to_one_robot_are_paced_within_its_limit(db, receiver, monkeypatch):
+    monkeypatch.setattr(sending, "PER_MINUTE", 3)
+    monkeypatch.setattr(sending, "WINDOW", 0.5)
+    channels.add_channel(db, ADMIN, "county", "wecom", receiver.address("wecom", "county"))
+    bodies = [{"msgtype": "markdown", "markdown": {"content": f"part {i}"}} for i in range(5)]
+    done = sending.deliver(channels.get_channel(db, "county"), bodies)
+    assert (done.status, done.parts_sent) == ("sent", 5)
+    times = [g.at for g in receiver.of("county")]
+    assert times[3] - times[0] >= 0.45 and times[4] - times[1] >= 0.45  # never 4 posts within one window
+    assert times[2] - times[0] < 0.45  # the first 3 went at once
+
+
 def test_an_unreachable_robot_fails_without_naming_its_address(county):
     channels.add_channel(county, ADMIN, "gone", "wecom", "http://127.0.0.1:9/cgi-bin/webhook/send?key=secret-key-1234")
     channels.subscribe(county, ADMIN, "gone", ["reminder"])
     outcome, = schedule.push(county, ADMIN, "reminder", DAY, now=NOON)
     assert (outcome["status"], outcome["answer"]["code"]) == ("failed", "unreachable")
     assert "secret-key" not in "".join(str(r) for r in county.execute("SELECT * FROM notify_sends"))
+
+
+def test_a_send_stopped_midway_shows_as_interrupted_and_goes_again_only_when_forced(county, receiver):
+    add(county, receiver, "wecom", "county")
+    (send_id, _), = sending.claim(county, ADMIN, "reminder", [(DAY, "")], 1)  # then the process died
+    assert sending.sends(county)["status"].tolist() == ["sending"]
+    county.execute("UPDATE notify_sends SET claimed_at = ? WHERE id = ?",
+                   [(clock.now() - dt.timedelta(minutes=31)).isoformat(timespec="seconds"), send_id])
+    assert sending.sends(county)["status"].tolist() == ["interrupted"]
+    assert sending.failures(county)[["message", "channel", "status"]].values.tolist() == [["reminder", "county", "interrupted"]]
+    again, = schedule.push(county, ADMIN, "reminder", DAY, now=NOON)
+    assert again["status"] == "already" and receiver.got == []
+    forced, = schedule.push(county, ADMIN, "reminder", DAY, now=NOON, force=True)
+    assert forced["status"] == "sent" and len(receiver.got) == 2
 
 
 def test_a_robot_s_message_is_scrubbed_of_the_address_and_secret():
@@ -424,7 +473,7 @@ def test_addresses_and_secrets_are_stored_but_shown_masked_and_never_audited(cou
     ("wecom", "https://user:pw@qyapi.weixin.qq.com/x", None, "notify.error.bad_url"),
     ("wecom", "https://qyapi.weixin.qq.com/x y", None, "notify.error.bad_url"),
     ("wecom", "not a url", None, "notify.error.bad_url"),
-    ("wecom", "https://qyapi.weixin.qq.com/send?key=k", "SEC123", "notify.error.secret_unused"),
+    ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "SEC123", "notify.error.secret_unused"),
     ("dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t", "two words", "notify.error.bad_secret"),
     ("slack", "https://hooks.slack.com/x", None, "notify.error.bad_kind"),
 ])
@@ -433,6 +482,60 @@ def test_a_bad_channel_is_refused_without_echoing_the_address(db, kind, url, sec
         channels.add_channel(db, ADMIN, "x", kind, url, secret)
     assert caught.value.code == code and url not in str(caught.value)
     assert db.execute("SELECT COUNT(*) FROM notify_channels").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("kind, url, allowed", [
+    ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx", True),
+    ("dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=abc123", True),
+    ("feishu", "https://open.feishu.cn/open-apis/bot/v2/hook/2f8c-41d0", True),
+    ("feishu", "https://open.larksuite.com/open-apis/bot/v2/hook/2f8c-41d0", True),
+    ("wecom", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", False),  # not https
+    ("wecom", "https://qyapi.weixin.qq.com.evil.cn/cgi-bin/webhook/send?key=k", False),  # a look-alike host
+    ("wecom", "https://evil.cn/cgi-bin/webhook/send?key=k&host=qyapi.weixin.qq.com", False),
+    ("wecom", "https://qyapi.weixin.qq.com:8443/cgi-bin/webhook/send?key=k", False),  # another port
+    ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send", False),  # no key
+    ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/gettoken?key=k", False),  # another API
+    ("dingtalk", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", False),  # another kind's robot
+    ("feishu", "https://open.feishu.cn/open-apis/bot/v2/hook/", False),
+    ("feishu", "https://open.feishu.cn/open-apis/bot/v2/hook/a/../../im/v1/messages", False),
+    ("wecom", "http://169.254.169.254/latest/meta-data/?key=k", False),  # the cloud's metadata service
+    ("wecom", "http://127.0.0.1:8501/cgi-bin/webhook/send?key=k", False),  # the app itself
+])
+def test_only_the_kind_s_own_robot_host_is_accepted(db, monkeypatch, kind, url, allowed):
+    monkeypatch.delenv("CAMPAIGN_ROBOT_HOSTS")
+    if allowed:
+        channels.add_channel(db, ADMIN, "x", kind, url)
+        assert channels.list_channels(db)[0]["url"].startswith(url.split("/")[2] + "/…")
+        return
+    with pytest.raises(InvalidValue) as caught:
+        channels.add_channel(db, ADMIN, "x", kind, url)
+    assert caught.value.code == "notify.error.not_robot" and caught.value.params["example"] == robots.EXAMPLES[kind]
+    assert db.execute("SELECT COUNT(*) FROM notify_channels").fetchone()[0] == 0
+
+
+def test_a_private_deployment_s_host_is_allowed_by_the_environment(db, monkeypatch):
+    monkeypatch.setenv("CAMPAIGN_ROBOT_HOSTS", "wecom.gov.example, im.example.cn")
+    channels.add_channel(db, ADMIN, "x", "wecom", "https://wecom.gov.example/cgi-bin/webhook/send?key=k")
+    channels.add_channel(db, ADMIN, "y", "feishu", "http://im.example.cn:8080/hook/1")
+    with pytest.raises(InvalidValue):
+        channels.add_channel(db, ADMIN, "z", "wecom", "https://other.example/cgi-bin/webhook/send?key=k")
+
+
+def test_a_host_no_longer_allowed_is_never_posted_to(county, receiver, monkeypatch):
+    add(county, receiver, "wecom", "county")
+    monkeypatch.setenv("CAMPAIGN_ROBOT_HOSTS", "")
+    outcome, = schedule.push(county, ADMIN, "reminder", DAY, now=NOON)
+    assert (outcome["status"], outcome["attempts"], outcome["answer"]["code"]) == ("failed", 1, "not_robot")
+    assert receiver.got == []
+    assert robots.answer_text("wecom", outcome["answer"], "zh") == "未发送：该地址不是此类群机器人的地址（已不在允许的主机内）"
+
+
+def test_a_redirect_is_an_answer_never_followed(county, receiver):
+    add(county, receiver, "wecom", "county")
+    receiver.modes["county"] = ["redirect"]
+    outcome, = schedule.push(county, ADMIN, "reminder", DAY, now=NOON)
+    assert (outcome["status"], outcome["answer"]["code"], outcome["answer"]["http"]) == ("failed", "redirect", 302)
+    assert [g.name for g in receiver.got] == ["county"] * 3  # nothing went to /wecom/elsewhere
 
 
 ROLES = {"leader": access.Actor("leader", access.LEADER), "coordinator": access.Actor("c", access.COORDINATOR),

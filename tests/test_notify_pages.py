@@ -13,6 +13,8 @@ from tests.notify_receiver import receiver  # noqa: F401  (the fixture)
 @pytest.fixture(autouse=True)
 def quick(monkeypatch):
     monkeypatch.setattr(sending, "BACKOFF", (0.0, 0.0))
+    monkeypatch.setattr(sending, "RATE_BACKOFF", (0.0, 0.0))
+    monkeypatch.setattr(sending, "_posted", {})
     monkeypatch.setattr(sending, "TIMEOUT", 0.5)
 
 

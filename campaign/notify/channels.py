@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from campaign.infra import audit, clock
 from campaign.infra.db import write
 from campaign.infra.errors import InvalidValue, NotFound
-from campaign.notify.robots import KINDS
+from campaign.notify.robots import EXAMPLES, KINDS, robot_address
 from campaign.org import access, units
 
 MESSAGES = ("bulletin", "reminder", "laggards", "letters")
@@ -49,13 +49,16 @@ def mask_secret(secret: str | None) -> str:
     return f"…{secret[-4:]}" if secret and len(secret) >= 12 else ("****" if secret else "")
 
 
-def check_url(url) -> str:
-    """A webhook address: http(s), a host, no user name or password, no spaces. The error never repeats it."""
+def check_url(url, kind: str) -> str:
+    """A webhook address: http(s), a host, no user name or password, no spaces, and the `kind` robot's own host,
+    path and key (robots.robot_address). The error never repeats it."""
     text = str(url or "").strip()
     parts = urllib.parse.urlsplit(text)
     if (not text or len(text) > MAX_URL or parts.scheme not in ("http", "https") or not parts.hostname
             or "@" in parts.netloc or re.search(r"\s", text) or any(ord(c) < 32 for c in text)):
         raise InvalidValue("notify.error.bad_url")
+    if not robot_address(kind, text):
+        raise InvalidValue("notify.error.not_robot", kind=kind, example=EXAMPLES[kind])
     return text
 
 
@@ -88,7 +91,7 @@ def add_channel(db, actor, name: str, kind: str, url: str, secret: str | None = 
         raise InvalidValue("notify.error.bad_kind", value=kind)
     if lang not in LANGS:
         raise InvalidValue("notify.error.bad_lang", value=lang)
-    url, secret = check_url(url), check_secret(kind, secret)
+    url, secret = check_url(url, kind), check_secret(kind, secret)
     with write(db):
         old = db.execute("SELECT id, kind, lang, url, secret, active FROM notify_channels WHERE name = ?", [name]).fetchone()
         new = {"name": name, "kind": kind, "lang": lang, "url": "set", "secret": "set" if secret else None}

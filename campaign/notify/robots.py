@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import io
 import json
+import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -39,6 +40,42 @@ WECOM_IMAGE_MAX = 2 * 1024 * 1024  # raw bytes of an image, before base64
 DINGTALK_MARKDOWN_MAX = 4096  # bytes of markdown.text (see above: WeCom's bound)
 FEISHU_BODY_MAX = 20 * 1024  # bytes of the whole request body
 FEISHU_SIGN_ROOM = 200  # what timestamp and sign add to a body
+
+# Where each kind's robots live (https only): the host(s), the path and the query key a webhook address has.
+# Anything else is refused, so the app never posts a county's figures to a look-alike host or into its own
+# network. CAMPAIGN_ROBOT_HOSTS (comma-separated host names) adds hosts for any kind, http or https, any path:
+# a private deployment (企业微信私有化, 专属钉钉) or a test's stand-in on 127.0.0.1.
+OFFICIAL = {
+    "wecom": (("qyapi.weixin.qq.com",), "/cgi-bin/webhook/send", "key"),
+    "dingtalk": (("oapi.dingtalk.com",), "/robot/send", "access_token"),
+    "feishu": (("open.feishu.cn", "open.larksuite.com"), "/open-apis/bot/v2/hook/", None),
+}
+EXAMPLES = {"wecom": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+            "dingtalk": "https://oapi.dingtalk.com/robot/send?access_token=…",
+            "feishu": "https://open.feishu.cn/open-apis/bot/v2/hook/…"}
+
+
+def extra_hosts() -> set[str]:
+    """Host names CAMPAIGN_ROBOT_HOSTS allows besides the official ones (read on every check: no restart needed)."""
+    return {h.strip().lower().rstrip(".") for h in os.environ.get("CAMPAIGN_ROBOT_HOSTS", "").split(",") if h.strip()}
+
+
+def robot_address(kind: str, url: str) -> bool:
+    """Whether `url` is a webhook address of a `kind` robot: its official host over https (default port), path
+    and key, or a host CAMPAIGN_ROBOT_HOSTS allows."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    if (parts.hostname or "") in extra_hosts() and parts.scheme in ("http", "https"):
+        return True
+    hosts, path, key = OFFICIAL[kind]
+    if parts.scheme != "https" or parts.hostname not in hosts or port not in (None, 443) or parts.username:
+        return False
+    if key is None:  # Feishu: the token is the last path segment
+        return parts.path.startswith(path) and len(parts.path) > len(path) and "/" not in parts.path[len(path):]
+    return parts.path == path and bool(urllib.parse.parse_qs(parts.query).get(key))
 
 
 @dataclass(frozen=True)

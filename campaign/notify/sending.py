@@ -3,13 +3,16 @@
 Once only: before a message is posted, its send-log row (message × day × channel × subject, copy 0) is claimed
 in a short write transaction — INSERT … ON CONFLICT DO NOTHING — and only the process that inserted it posts.
 A second process, a restart or a re-run finds the row and does nothing; a forced resend claims the next copy.
-Failures: an error answer, an HTTP error or no answer within TIMEOUT is tried again after BACKOFF, then the
-row is marked failed with the robot's answer. Every send is audited. No address or secret is ever logged,
+Failures: an error answer, an HTTP error or no answer within TIMEOUT is tried again after BACKOFF (a robot that
+says it is throttled, after RATE_BACKOFF), then the row is marked failed with the robot's answer. Posts to one
+robot are paced to PER_MINUTE a minute (this process), the limit WeCom and DingTalk document. Redirects are not
+followed, and an address that is not its kind's robot's (robots.robot_address) is never posted to. Every send is audited. No address or secret is ever logged,
 stored in an answer or raised in an error: a robot's own message is scrubbed of them.
 """
 
 import json
 import logging
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -25,6 +28,10 @@ from campaign.notify.channels import Channel
 
 TIMEOUT = 5.0  # seconds for one post: a robot that does not answer by then has failed this attempt
 BACKOFF = (1.0, 4.0)  # seconds before the second and the third attempt
+RATE_BACKOFF = (30.0, 60.0)  # the same after a "too fast" answer: the robot's minute must pass
+RATE_LIMITED = {"wecom": {"45009"}, "dingtalk": {"130101"}, "feishu": {"11232"}}  # and HTTP 429, for any kind
+PER_MINUTE, WINDOW = 20, 60.0  # at most this many posts to one robot in WINDOW seconds
+STALE_MINUTES = 30  # a row still "sending" this long after its claim: the process stopped mid-send
 MAX_REPLY = 64 * 1024
 LOG = logging.getLogger("campaign.notify")
 
@@ -41,12 +48,37 @@ class Delivery:
     answers: list = field(default_factory=list)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, never followed: the figures go to the robot's own address or nowhere."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+_posted: dict[str, list[float]] = {}  # a robot (its address) -> when this process posted to it lately (monotonic)
+_pace_lock = threading.Lock()
+
+
+def _pace(channel: Channel) -> None:
+    """Wait until one more post keeps this robot within PER_MINUTE posts in WINDOW seconds."""
+    while True:
+        with _pace_lock:
+            now = time.monotonic()
+            recent = [t for t in _posted.get(channel.url, []) if now - t < WINDOW]
+            if len(recent) < PER_MINUTE:
+                _posted[channel.url] = recent + [now]
+                return
+            wait = WINDOW - (now - recent[0])
+        time.sleep(wait)
+
+
 def post(url: str, data: bytes, timeout: float) -> tuple[int, bytes]:
-    """POST JSON; the HTTP status and the reply's first bytes (an HTTP error is an answer too)."""
+    """POST JSON; the HTTP status and the reply's first bytes (an HTTP error or a redirect is an answer too)."""
     request = urllib.request.Request(url, data=data, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only: channels.check_url)
+        with _OPENER.open(request, timeout=timeout) as response:  # noqa: S310 (http(s) only: channels.check_url)
             return response.status, response.read(MAX_REPLY)
     except urllib.error.HTTPError as error:
         return error.code, error.read(MAX_REPLY) if error.fp else b""
@@ -68,6 +100,9 @@ def scrub(text: str, channel: Channel) -> str:
 
 
 def _attempt(channel: Channel, body: dict) -> robots.Answer:
+    if not robots.robot_address(channel.kind, channel.url):  # CAMPAIGN_ROBOT_HOSTS changed since it was added
+        return robots.Answer(False, "not_robot")
+    _pace(channel)
     url, data = robots.signed(channel.kind, channel.url, body, channel.secret, time.time())
     try:
         status, reply = post(url, data, TIMEOUT)
@@ -77,24 +112,31 @@ def _attempt(channel: Channel, body: dict) -> robots.Answer:
         return robots.Answer(False, "timeout" if isinstance(error.reason, TimeoutError) else "unreachable")
     except OSError:  # connection reset, refused, …: never the error's text (it may name the address)
         return robots.Answer(False, "unreachable")
+    if 300 <= status < 400:
+        return robots.Answer(False, "redirect", "", status)
     found = robots.answer(channel.kind, status, reply)
     return robots.Answer(found.ok, found.code, scrub(found.message, channel), found.http)
+
+
+def throttled(channel: Channel, found: robots.Answer) -> bool:
+    """Whether the robot said it gets too many messages (its own code, or HTTP 429)."""
+    return found.http == 429 or found.code in RATE_LIMITED[channel.kind]
 
 
 def deliver(channel: Channel, bodies: list, *, retries: int | None = None) -> Delivery:
     """Post each body in order, each tried 1 + `retries` times (default: one per BACKOFF step); stop at a body that
     keeps failing, so a message never arrives with a part missing in the middle."""
-    steps = BACKOFF if retries is None else BACKOFF[:retries]
+    count = len(BACKOFF) if retries is None else min(retries, len(BACKOFF))
     done = Delivery("sent", parts=len(bodies))
     for body in bodies:
-        for attempt in range(1 + len(steps)):
+        for attempt in range(1 + count):
             if attempt:
-                time.sleep(steps[attempt - 1])
+                time.sleep((RATE_BACKOFF if throttled(channel, done.answer) else BACKOFF)[attempt - 1])
             found = _attempt(channel, body)
             done.attempts += 1
             done.answers.append(found.as_dict())
             done.answer = found
-            if found.ok:
+            if found.ok or found.code == "not_robot":
                 break
             LOG.warning("robot %s (%s) answered %s (attempt %d)", channel.name, channel.kind, found.code, attempt + 1)
         if not done.answer.ok:
@@ -168,7 +210,10 @@ def last_detail(db, message: str, channel_id: int, day) -> dict | None:
 
 
 def sends(db, *, limit: int = 200) -> pd.DataFrame:
-    """The send log, newest first: when, message, day, channel, status, attempts, parts, the robot's answer."""
+    """The send log, newest first: when, message, day, channel, status, attempts, parts, the robot's answer.
+
+    A row claimed more than STALE_MINUTES ago and never finished (the process was stopped or crashed while
+    posting) shows as `interrupted`: nobody will finish it, and only a forced resend sends it again."""
     frame = pd.read_sql_query(
         """SELECT s.id, s.claimed_at, s.finished_at, s.message, s.day, c.name AS channel, c.kind, s.subject, s.copy,
                   s.status, s.attempts, s.parts, s.parts_sent, s.answer, s.detail, s.actor
@@ -176,14 +221,16 @@ def sends(db, *, limit: int = 200) -> pd.DataFrame:
         db.conn, params=[limit])
     frame["answer"] = [json.loads(a) if a else None for a in frame["answer"]]
     frame["detail"] = [json.loads(d) if d else {} for d in frame["detail"]]
+    stale = (clock.now() - pd.Timedelta(minutes=STALE_MINUTES)).isoformat(timespec="seconds")
+    frame.loc[(frame["status"] == "sending") & (frame["claimed_at"] < stale), "status"] = "interrupted"
     return frame
 
 
 def failures(db, *, days: int = 7) -> pd.DataFrame:
-    """Sends that failed in the last `days` days (the settings page shows them)."""
+    """Sends that failed or were interrupted in the last `days` days (the settings page shows them)."""
     since = (clock.now() - pd.Timedelta(days=days)).isoformat(timespec="seconds")
     frame = sends(db, limit=1000)
-    return frame[(frame["status"] == "failed") & (frame["claimed_at"] >= since)].reset_index(drop=True)
+    return frame[frame["status"].isin(["failed", "interrupted"]) & (frame["claimed_at"] >= since)].reset_index(drop=True)
 
 
 def _json(value):

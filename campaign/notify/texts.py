@@ -44,6 +44,9 @@ TEXTS = {
     "notify.answer.timeout": ("失败：机器人未在限定时间内应答", "Failed: the robot did not answer in time"),
     "notify.answer.unreachable": ("失败：无法连接机器人地址", "Failed: the robot's address cannot be reached"),
     "notify.answer.http": ("失败：机器人返回 HTTP {http}", "Failed: the robot answered HTTP {http}"),
+    "notify.answer.not_robot": ("未发送：该地址不是此类群机器人的地址（已不在允许的主机内）",
+                                "Not sent: the address is not this kind of robot's (its host is no longer allowed)"),
+    "notify.answer.redirect": ("失败：机器人地址返回跳转 HTTP {http}，未跟随", "Failed: the robot's address redirected (HTTP {http}); not followed"),
     "notify.answer.bad_answer": ("失败：无法识别机器人的应答", "Failed: the robot's answer is not understood"),
     "notify.answer.wecom.93000": ("失败（93000）：webhook 地址无效，请核对 key 或机器人是否已移出群",
                                   "Failed (93000): the webhook address is invalid; check its key or whether the robot left the group"),
@@ -64,6 +67,9 @@ TEXTS = {
     # errors
     "notify.error.bad_url": ("webhook 地址须为 http(s) 地址，含主机名，不含空格或账号密码。",
                              "A webhook address is an http(s) address with a host, without spaces, user or password."),
+    "notify.error.not_robot": ("这不是此类群机器人的 webhook 地址，应形如 {example}（私有化部署的地址请由系统管理员加入 CAMPAIGN_ROBOT_HOSTS）。",
+                               "This is not a webhook address of this kind of robot; it looks like {example} (a private "
+                               "deployment's host is allowed by the system administrator in CAMPAIGN_ROBOT_HOSTS)."),
     "notify.error.bad_secret": ("签名密钥不能含空格，且不超过 200 个字符。", "A signing secret has no spaces and at most 200 characters."),
     "notify.error.secret_unused": ("企业微信群机器人不使用签名密钥，请留空。", "WeCom group robots sign nothing: leave the secret empty."),
     "notify.error.bad_name": ("名称须为 1–40 个汉字、字母、数字或空格：{value}", "A name is 1–40 letters, digits or spaces: {value}"),
@@ -133,6 +139,7 @@ TEXTS = {
     "notify.status.sending": ("发送中", "Sending"),
     "notify.status.sent": ("已发送", "Sent"),
     "notify.status.failed": ("失败", "Failed"),
+    "notify.status.interrupted": ("中断（发送时程序停止，未完成）", "Interrupted (the program stopped while sending)"),
     "notify.status.skipped": ("未发送", "Not sent"),
     "notify.reason.nothing": ("无需发送（没有需要提醒的单位）", "Nothing to send"),
     "notify.reason.unchanged": ("约谈名单无变化", "The laggard list is unchanged"),

@@ -23,6 +23,11 @@ unit_label = {None: t("notify.unit_all"), **ranked}.get
 lang_label = {x: t(f"notify.lang.{x}") for x in channels.LANGS}.get  # plain lookups: widgets call them outside the run too
 
 
+def plain(text: str) -> str:
+    """A robot's own words shown as they are: its markdown characters escaped (st.success renders markdown)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$:" else c for c in text)
+
+
 def done(text):
     st.session_state["notify_message"] = text
     st.rerun()
@@ -72,7 +77,8 @@ if listed:
         except CampaignError as error:
             ui.show_error(error)
         else:
-            shown = t("notify.test_answer", answer=robots.answer_text(channels.get_channel(db, pick).kind, answer.as_dict(), lang))
+            found = answer.as_dict() | {"message": plain(answer.message)}
+            shown = t("notify.test_answer", answer=robots.answer_text(channels.get_channel(db, pick).kind, found, lang))
             (st.success if answer.ok else st.error)(shown)
     if right.button(t("notify.remove"), icon=":material/delete:", key="notify_remove"):
         attempt(lambda: channels.remove_channel(db, me, pick), t("notify.removed", name=pick))

@@ -67,5 +67,5 @@ if not failed.empty:
     st.caption(t("notify.failures_help"))
     st.dataframe([{t("notify.col.at"): r["claimed_at"], t("notify.col.message"): t(f"notify.message.{r['message']}"),
                    t("notify.col.day"): r["day"], t("notify.col.channel"): r["channel"],
-                   t("notify.col.answer"): robots.answer_text(r["kind"], r["answer"], ui.lang())}
+                   t("notify.col.answer"): robots.answer_text(r["kind"], r["answer"], ui.lang()) or t(f"notify.status.{r['status']}")}
                   for r in failed.to_dict("records")], hide_index=True, width="stretch", key="settings_notify_failures")
