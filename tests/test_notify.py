@@ -356,6 +356,38 @@ def test_two_scheduler_threads_over_one_file_send_once(county, receiver):
     assert [r["status"] for r in log_rows(county)] == ["sent"]
 
 
+SERVE = """
+import asyncio, sys
+from ui import scheduler
+scheduler.FIRST, scheduler.INTERVAL = 0.1, 0.2
+async def main():
+    async with scheduler.service(None):  # what the app's server starts with it (ui/routes.py SERVICES)
+        await asyncio.sleep(float(sys.argv[1]))
+asyncio.run(main())
+"""
+
+
+def test_two_app_servers_schedules_send_once_and_a_restart_sends_nothing_again(county, receiver):
+    add(county, receiver, "wecom", "county", subscribe=("letters",))
+    settings.update(county, ADMIN, {"notify_letters_time": "00:00"})  # due whatever the time of day the test runs
+    t1 = county.execute("SELECT id FROM units WHERE code = 'T1'").fetchone()[0]
+    problem = [{"code": "letter.problem.text", "params": {"text": "进度落后"}}]
+    letter = letters.create_reminder(county, ADMIN, t1, "manual", problem, issued_on="2026-11-27", reply_due="2026-11-29")
+    letters.mark_sent(county, ADMIN, letter, "2026-11-28")
+    path = county.execute("PRAGMA database_list").fetchone()[2]
+    env = {**__import__("os").environ, "CAMPAIGN_DB": path, "CAMPAIGN_TODAY": "2026-11-28"}
+
+    procs = [subprocess.Popen([sys.executable, "-c", SERVE, "1.5"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    assert [(p.wait(60), p.stderr.read()) for p in procs] == [(0, ""), (0, "")]
+    assert [g.msgtype for g in receiver.of("county")] == ["markdown"] and receiver.got[0].problems == []
+    from ui import scheduler
+
+    assert [o["status"] for o in scheduler.tick(path)] == ["already"]  # a restarted server's first tick
+    assert len(receiver.got) == 1
+    assert sorted((r["subject"], r["status"]) for r in log_rows(county)) == [(f"due:{letter}", "sent"), (f"sent:{letter}", "sent")]
+
+
 # ---- the schedule ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("at, expected", [

@@ -70,3 +70,14 @@ def test_a_failed_send_shows_on_the_settings_page(demo_path, receiver):
     assert errors(at) == [] and [w.value for w in at.warning] == ["工作群推送失败（近 7 天）：1 条"]
     row = at.dataframe[-1].value.iloc[0].tolist()
     assert row[1:] == ["提示函动态", "2026-11-27", "county", "失败：机器人返回 HTTP 500"]
+
+
+def test_a_robot_s_own_words_are_shown_inert(demo_path, receiver):
+    db = features.connect(demo_path)
+    channels.add_channel(db, ADMIN, "county", "wecom", receiver.address("wecom", "county"))
+    receiver.modes["county"] = ["error"]
+    receiver.errors["county"] = {"errcode": 40008, "errmsg": "**bad** [click](http://evil.example) :red[x]"}
+    at = open_page(demo_path, "notify", lang="en")
+    at.button(key="notify_test").click().run()
+    assert [e.value for e in at.error] == [
+        "The robot answered: Failed: code 40008, \\*\\*bad\\*\\* \\[click\\]\\(http\\://evil\\.example\\) \\:red\\[x\\]"]
