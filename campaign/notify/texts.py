@@ -88,8 +88,12 @@ TEXTS = {
     "notify.name": ("名称（如：县反诈工作群）", "Name (e.g. the county's group)"),
     "notify.kind": ("类型", "Kind"),
     "notify.url": ("webhook 地址", "Webhook address"),
-    "notify.url_help": ("在群设置的群机器人里复制；保存后只显示主机名和末 4 位。",
-                        "Copied from the group's robot settings; once saved only its host and last 4 characters show."),
+    "notify.url_help": ("在群设置的群机器人里复制，须为该类机器人自己的地址（企业微信 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…，"
+                        "钉钉 https://oapi.dingtalk.com/robot/send?access_token=…，飞书 https://open.feishu.cn/open-apis/bot/v2/hook/…）；"
+                        "保存后只显示主机名和末 4 位。",
+                        "Copied from the group's robot settings; it must be that kind of robot's own address (WeCom "
+                        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…, DingTalk https://oapi.dingtalk.com/robot/send?access_token=…, "
+                        "Feishu https://open.feishu.cn/open-apis/bot/v2/hook/…); once saved only its host and last 4 characters show."),
     "notify.secret": ("签名密钥（钉钉“加签”、飞书“签名校验”，可留空）", "Signing secret (DingTalk, Feishu; optional)"),
     "notify.lang": ("消息语言", "Language of the messages"),
     "notify.lang.zh": ("中文", "Chinese"),
