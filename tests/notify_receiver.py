@@ -50,7 +50,8 @@ class Got:
 
 class Receiver:
     """The server and what it saw. `modes[name]`: a list of answers to give in turn ("ok", "error", "http500",
-    "silent", "throttled" (the kind's "too fast" code), "http429", "redirect" (302 elsewhere)), the last
+    "silent", "throttled" (the kind's "too fast" code), "http429", "redirect" (302 elsewhere), "garbage" (not
+    HTTP)), the last
     repeated; `secrets[name]`: the signing secret it checks; `errors[name]`: the error body "error" answers."""
 
     def __init__(self):
@@ -107,6 +108,11 @@ class Receiver:
         if mode in ("http500", "http429"):
             got.answered = mode
             return _reply(request, int(mode[4:]), b"<html>Error</html>")
+        if mode == "garbage":  # not HTTP: no status line
+            got.answered = mode
+            request.wfile.write(b"\x00\x01 hello\r\n\r\n")
+            request.close_connection = True
+            return None
         if mode == "redirect":
             got.answered = mode
             return _reply(request, 302, b"", {"Location": f"/{kind}/elsewhere"})

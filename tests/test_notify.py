@@ -220,6 +220,7 @@ def test_an_error_then_success_is_retried_and_sent(county, receiver):
     ("http500", "http", "Failed: the robot answered HTTP 500"),
     ("silent", "timeout", "Failed: the robot did not answer in time"),
     ("error", "93000", "Failed (93000): the webhook address is invalid; check its key or whether the robot left the group"),
+    ("garbage", "bad_answer", "Failed: the robot's answer is not understood"),
 ])
 def test_a_robot_that_fails_three_times_is_recorded_as_failed_and_audited(county, receiver, caplog, mode, code, shown):
     add(county, receiver, "wecom", "county")

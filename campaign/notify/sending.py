@@ -10,6 +10,7 @@ followed, and an address that is not its kind's robot's (robots.robot_address) i
 stored in an answer or raised in an error: a robot's own message is scrubbed of them.
 """
 
+import http.client
 import json
 import logging
 import threading
@@ -112,6 +113,8 @@ def _attempt(channel: Channel, body: dict) -> robots.Answer:
         return robots.Answer(False, "timeout" if isinstance(error.reason, TimeoutError) else "unreachable")
     except OSError:  # connection reset, refused, …: never the error's text (it may name the address)
         return robots.Answer(False, "unreachable")
+    except (http.client.HTTPException, ValueError):  # not HTTP at all (a bad status line, a broken header)
+        return robots.Answer(False, "bad_answer")
     if 300 <= status < 400:
         return robots.Answer(False, "redirect", "", status)
     found = robots.answer(channel.kind, status, reply)
