@@ -6,8 +6,9 @@ A second process, a restart or a re-run finds the row and does nothing; a forced
 Failures: an error answer, an HTTP error or no answer within TIMEOUT is tried again after BACKOFF (a robot that
 says it is throttled, after RATE_BACKOFF), then the row is marked failed with the robot's answer. Posts to one
 robot are paced to PER_MINUTE a minute (this process), the limit WeCom and DingTalk document. Redirects are not
-followed, and an address that is not its kind's robot's (robots.robot_address) is never posted to. Every send is audited. No address or secret is ever logged,
-stored in an answer or raised in an error: a robot's own message is scrubbed of them.
+followed, and an address that is not its kind's robot's (robots.robot_address) is never posted to. Every send is
+audited. No address or secret is ever logged, stored in an answer or raised in an error: a robot's own message is
+scrubbed of them.
 """
 
 import http.client
