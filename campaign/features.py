@@ -8,6 +8,7 @@ feature (campaign.infra first, then the features listed before it) or through a 
 """
 
 from campaign import accounts, coverage, flyers, installs, org, outreach, supervision
+from campaign import notify  # issue 19: the work groups
 from campaign.infra import db as database
 from campaign.infra import hooks, i18n, migrations, schema, settings
 from campaign.infra import texts as infra_texts
@@ -21,6 +22,7 @@ FEATURES: tuple[Feature, ...] = (
     outreach.FEATURE,
     flyers.FEATURE,
     supervision.FEATURE,
+    notify.FEATURE,
 )
 INFRA_TABLES = ("settings", "audit", "imports", migrations.TABLE, migrations.REBUILDS)
 

@@ -1,6 +1,7 @@
 """Fixtures: an empty database, the demo county (built once, copied per test), actors."""
 
 import datetime as dt
+import os
 import shutil
 
 import pytest
@@ -16,6 +17,10 @@ TODAY = dt.date(2026, 11, 28)
 # stay in campaign.accounts.users.PRODUCTION and are tested once (test_accounts.py). A sign-in verifies with the
 # cost stored in the hash, so the app servers of the browser tests verify the demo's cheap hashes cheaply too.
 users.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+# The work groups' robot stand-in (tests/notify_receiver.py) listens on 127.0.0.1: the one host allowed besides the
+# robots' official ones, here and in every server or process a test starts (they inherit the environment).
+os.environ["CAMPAIGN_ROBOT_HOSTS"] = "127.0.0.1"
 
 
 @pytest.fixture(autouse=True)

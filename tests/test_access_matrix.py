@@ -252,3 +252,10 @@ EXTRA_COVERED |= {"supervision.spot_checks.add_round", "supervision.spot_checks.
                   "supervision.spot_checks.delete_check", "supervision.spot_checks.check_items",
                   "supervision.spot_checks.unit_staff", "supervision.letters.sign", "supervision.letters.unsign",
                   "supervision.letters.create_reminder", "supervision.letters.mark_sent", "supervision.letters.record_reply"}
+
+# Work groups (issue 19): every write and send has its role table with nothing written on a refusal in
+# tests/test_notify.py (test_only_administrators_change_or_send); claim and finish are the send log's steps, run
+# only inside push, run_due and test_channel, after their administrator check.
+EXTRA_COVERED |= {"notify.channels.add_channel", "notify.channels.remove_channel", "notify.channels.subscribe",
+                  "notify.channels.unsubscribe", "notify.schedule.push", "notify.schedule.run_due",
+                  "notify.schedule.test_channel", "notify.sending.claim", "notify.sending.finish"}

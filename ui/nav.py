@@ -36,6 +36,7 @@ PAGES = [
     PageSpec("users", "ui/pages/users.py", ":material/manage_accounts:", (ADMIN,)),
     PageSpec("audit", "ui/pages/audit.py", ":material/history:", (ADMIN,)),
     PageSpec("backup", "ui/pages/backup.py", ":material/backup:", (ADMIN,)),
+    PageSpec("notify", "ui/pages/notify.py", ":material/forum:", (ADMIN,)),  # issue 19: the work groups
     PageSpec("account", "ui/pages/account.py", ":material/account_circle:", ALL_ROLES),
 ]
 

@@ -18,3 +18,9 @@ async def lifespan(app):
         for service in SERVICES:
             await stack.enter_async_context(service(app))
         yield
+
+
+# Issue 19: the work groups' schedule (ui/scheduler.py).
+from ui import scheduler  # noqa: E402
+
+SERVICES.append(scheduler.service)

@@ -23,8 +23,9 @@ def user():
 @click.option("--role", type=click.Choice(["admin", "leader", "coordinator", "grid_worker"]), required=True)
 @click.option("--scope", "scopes", multiple=True, metavar="CODE", help="Unit code (repeatable; or comma-separated).")
 @click.option("--display-name", default=None, help="Name shown in the app (default: NAME).")
+@click.option("--phone", "mobile", default=None, help="The account's mobile (work-group reminders @ it); \"\" clears it.")
 @pass_root
-def user_add(root, name, role, scopes, display_name):
+def user_add(root, name, role, scopes, display_name, mobile):
     """Create an account (or update role/scope/password of an existing one).
 
     The password is asked for, or taken from $CAMPAIGN_PASSWORD. Creating the first real
@@ -38,7 +39,7 @@ def user_add(root, name, role, scopes, display_name):
     db = root.connect()
     try:
         users.add_user(db, actor(), name, role, scope_codes=codes, display_name=display_name,
-                       password=_password(), must_change=False)
+                       password=_password(), must_change=False, mobile=mobile)
     except CampaignError as error:
         fail(error)
     click.echo(f"user {users.normalise(name)} ({role}) saved")
@@ -58,7 +59,7 @@ def user_list(root, fmt):
 
     frame = pd.DataFrame(users.list_users(root.connect()),
                          columns=["username", "display_name", "role", "scope", "active", "demo", "locked_until",
-                                  "last_sign_in", "must_change"])
+                                  "last_sign_in", "must_change", "mobile"])
     frame["scope"] = [",".join(s) for s in frame["scope"]]
     emit(frame, fmt)
 

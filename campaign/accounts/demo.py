@@ -13,6 +13,8 @@ DEMO_USERS = [
 ]
 # Demo accounts sign in with users.DEMO_PASSWORD ("demo1234") and only while the database has no
 # real administrator (users.demo_mode); creating one with `python -m campaign user add` disables them.
+# The two unit coordinators have (made-up) mobiles, so that the work groups' reminders @-mention them (issue 19).
+DEMO_MOBILES = {"coord_cx": "13900000001", "coord_gaj": "13900000018"}
 
 
 
@@ -21,7 +23,7 @@ def load(db, today) -> None:
     """The demo accounts (after the registries: two of them answer for a grid and a class)."""
     for username, role, scope, label in DEMO_USERS:
         users.add_user(db, access.SYSTEM, username, role, scope_codes=scope, display_name=label, demo=True,
-                       password=users.DEMO_PASSWORD)
+                       password=users.DEMO_PASSWORD, mobile=DEMO_MOBILES.get(username))
 
 
 CITY_USERS = [("admin", access.ADMIN, (), "市反诈中心管理员"), ("leader", access.LEADER, (), "市领导"),

@@ -26,3 +26,9 @@ def m001_sign_in(db):
         CREATE INDEX audit_entity ON audit(entity);
         """
     )
+
+
+@accounts()
+def m002_mobile(db):
+    # An account's own mobile (optional): the work groups' robots @-mention a unit's coordinators by it (issue 19).
+    db.execute("ALTER TABLE users ADD COLUMN mobile TEXT")

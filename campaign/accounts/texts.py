@@ -38,6 +38,7 @@ TEXTS = {
                                 "A user name has 2–40 letters, digits, Chinese characters or . _ - @: {value}"),
     "auth.error.scope_required": ("该角色需要至少指定一个负责单位。", "This role needs at least one unit it answers for."),
     "auth.error.last_admin": ("不能停用或降级最后一名管理员：{user}", "The last administrator cannot be disabled or demoted: {user}"),
+    "auth.error.bad_mobile": ("手机号须为 1 开头的 11 位数字：{value}", "A mobile is 11 digits starting with 1: {value}"),
     "auth.error.disable_self": ("不能停用自己的账号。", "You cannot disable your own account."),
     "error.role_denied": ("您的角色（{role}）不能执行此操作。", "Your role ({role}) may not do this."),
     # my account
@@ -61,6 +62,7 @@ TEXTS = {
     "users.display_name": ("显示名称", "Display name"),
     "users.role": ("角色", "Role"),
     "users.scope": ("负责单位（联络员、网格员必填）", "Units (required for coordinators and grid workers)"),
+    "users.mobile": ("手机号（工作群提醒时 @ 本人，可留空）", "Mobile (the work groups' reminders @-mention it; optional)"),
     "users.initial_password": ("初始密码（首次登录须修改）", "Initial password (to be changed at first sign-in)"),
     "users.create": ("创建账号", "Create account"),
     "users.created": ("账号 {user} 已创建。", "Account {user} created."),

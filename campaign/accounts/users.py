@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from campaign.infra import audit, clock
 from campaign.infra.db import write
 from campaign.infra.errors import AccessDenied, InvalidValue, NotFound
+from campaign.infra.parse import PHONE
 from campaign.org import access
 from campaign.org.access import Actor
 
@@ -50,6 +51,14 @@ def check_password(username: str, password: str) -> None:
         raise InvalidValue("auth.error.password_is_username")
 
 
+def parse_mobile(value) -> str | None:
+    """An account's mobile: 11 digits starting with 1 (spaces and dashes dropped); empty is none."""
+    text = re.sub(r"[\s-]", "", str(value or ""))
+    if text and not PHONE.match(text):
+        raise InvalidValue("auth.error.bad_mobile", value=value)
+    return text or None
+
+
 def normalise(username) -> str:
     """User names are matched without surrounding spaces and case (phones capitalise the first letter)."""
     return str(username or "").strip().lower()
@@ -81,16 +90,38 @@ def list_users(db) -> list[dict]:
     rows = db.execute(
         """SELECT u.username, u.role, u.display_name, u.active, u.demo, group_concat(un.code, ','),
                   u.failed_count, u.locked_until, u.last_sign_in, u.password_changed, u.must_change,
-                  u.password_hash IS NOT NULL
+                  u.password_hash IS NOT NULL, u.mobile
            FROM users u LEFT JOIN user_scopes s ON s.username = u.username LEFT JOIN units un ON un.id = s.unit_id
            GROUP BY u.username ORDER BY u.username"""
     )
     return [
         {"username": r[0], "role": r[1], "display_name": r[2], "active": bool(r[3]), "demo": bool(r[4]),
          "scope": sorted(r[5].split(",")) if r[5] else [], "failed_count": r[6], "locked_until": r[7],
-         "last_sign_in": r[8], "password_changed": r[9], "must_change": bool(r[10]), "has_password": bool(r[11])}
+         "last_sign_in": r[8], "password_changed": r[9], "must_change": bool(r[10]), "has_password": bool(r[11]),
+         "mobile": r[12]}
         for r in rows
     ]
+
+
+def coordinators_of(db, unit_ids) -> dict[int, list[dict]]:
+    """Each unit's active coordinators (their scope is the unit or a unit above it): user name, display name, mobile."""
+    ids = sorted({int(u) for u in unit_ids})
+    if not ids:
+        return {}
+    rows = db.execute(
+        f"""WITH RECURSIVE up(unit_id, above) AS (
+              SELECT id, id FROM units WHERE id IN ({','.join('?' * len(ids))})
+              UNION SELECT up.unit_id, un.parent_id FROM up JOIN units un ON un.id = up.above WHERE un.parent_id IS NOT NULL)
+            SELECT DISTINCT up.unit_id, u.username, u.display_name, u.mobile
+            FROM up JOIN user_scopes s ON s.unit_id = up.above JOIN users u ON u.username = s.username
+            WHERE u.role = ? AND u.active = 1 ORDER BY up.unit_id, u.username""",
+        [*ids, access.COORDINATOR],
+    )
+    found: dict[int, list[dict]] = {}
+    for unit_id, username, display_name, mobile in rows:
+        found.setdefault(unit_id, []).append({"username": username, "display_name": display_name or username,
+                                              "mobile": mobile})
+    return found
 
 
 def demo_mode(db) -> bool:
@@ -110,12 +141,13 @@ def _active_admins(db) -> set[str]:
 
 def _state(db, username):
     """The auditable state of an account (no hash)."""
-    row = db.execute("SELECT role, display_name, active FROM users WHERE username = ?", [username]).fetchone()
+    row = db.execute("SELECT role, display_name, active, mobile FROM users WHERE username = ?", [username]).fetchone()
     if row is None:
         return None
     codes = sorted(c for (c,) in db.execute(
         "SELECT un.code FROM user_scopes s JOIN units un ON un.id = s.unit_id WHERE s.username = ?", [username]))
-    return {"role": row[0], "display_name": row[1], "active": bool(row[2]), "scope": codes}
+    state = {"role": row[0], "display_name": row[1], "active": bool(row[2]), "scope": codes}
+    return state | ({"mobile": row[3]} if row[3] else {})
 
 
 def _require_account(db, username):
@@ -131,9 +163,10 @@ def end_sessions(db, username: str) -> int:
 # ---- writing -----------------------------------------------------------------------------
 
 def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_name=None, password=None,
-             must_change=None, demo=False) -> Actor:
-    """Create an account, or update its role, name, scope (and password when given). Administrators only.
+             must_change=None, demo=False, mobile=None) -> Actor:
+    """Create an account, or update its role, name, scope (and password, mobile when given). Administrators only.
 
+    `mobile` None leaves an existing account's mobile as it is; "" clears it.
     A new account needs a password. Scoped roles need at least one unit; administrators and
     leaders have none. A password set by an administrator for someone else must be changed at
     the next sign-in unless must_change=False. Creating the first real administrator disables
@@ -156,6 +189,8 @@ def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_nam
         raise NotFound("error.unit_not_found", unit=", ".join(unknown))
     if password is not None:
         check_password(username, password)
+    if mobile is not None:
+        mobile = parse_mobile(mobile) or ""
     password_hash = hash_password(password) if password is not None else None
     if must_change is None:
         must_change = password is not None and not demo and actor.name != username
@@ -168,13 +203,15 @@ def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_nam
         now = clock.stamp()
         if old is None:
             db.execute(
-                "INSERT INTO users (username, role, display_name, demo, password_hash, password_changed, must_change)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [username, role, display_name or username, int(demo), password_hash, now, int(must_change)],
+                "INSERT INTO users (username, role, display_name, demo, password_hash, password_changed, must_change, mobile)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [username, role, display_name or username, int(demo), password_hash, now, int(must_change), mobile or None],
             )
         else:
             db.execute("UPDATE users SET role = ?, display_name = ? WHERE username = ?",
                        [role, display_name or old["display_name"] or username, username])
+            if mobile is not None:
+                db.execute("UPDATE users SET mobile = ? WHERE username = ?", [mobile or None, username])
             if password_hash is not None:
                 db.execute(
                     "UPDATE users SET password_hash = ?, password_changed = ?, must_change = ?, failed_count = 0,"

@@ -7,6 +7,7 @@ from campaign.coverage import rules as coverage
 from campaign.coverage import store as coverage_store
 from campaign.infra import clock, settings
 from campaign.infra.errors import CampaignError
+from campaign.notify import robots, sending
 from campaign.outreach import figures as outreach_figures
 
 t, db, me = ui.t, ui.db(), ui.actor()
@@ -59,3 +60,12 @@ if submitted:
         ui.show_error(error)
     else:
         st.success(t("settings.saved"))
+
+failed = sending.failures(db)  # the work groups' sends that failed (issue 19): details on the work groups page
+if not failed.empty:
+    st.warning(t("notify.failures", count=len(failed)))
+    st.caption(t("notify.failures_help"))
+    st.dataframe([{t("notify.col.at"): r["claimed_at"], t("notify.col.message"): t(f"notify.message.{r['message']}"),
+                   t("notify.col.day"): r["day"], t("notify.col.channel"): r["channel"],
+                   t("notify.col.answer"): robots.answer_text(r["kind"], r["answer"], ui.lang()) or t(f"notify.status.{r['status']}")}
+                  for r in failed.to_dict("records")], hide_index=True, width="stretch", key="settings_notify_failures")

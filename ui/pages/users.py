@@ -17,7 +17,8 @@ role_label = {r: t(f"role.{r}") for r in access.ROLES}.get  # a plain lookup: wi
 
 st.dataframe(
     [{t("users.username"): a["username"], t("users.display_name"): a["display_name"], t("users.role"): role_label(a["role"]),
-      t("account.scope"): ", ".join(a["scope"]), t("users.active"): a["active"], t("users.locked_until"): a["locked_until"] or "",
+      t("account.scope"): ", ".join(a["scope"]), t("field.phone"): a["mobile"] or "", t("users.active"): a["active"],
+      t("users.locked_until"): a["locked_until"] or "",
       t("users.last_sign_in"): a["last_sign_in"] or "", t("users.must_change"): a["must_change"], t("users.demo"): a["demo"]}
      for a in accounts],
     hide_index=True, width="stretch", key="users_table",
@@ -35,10 +36,12 @@ with new_tab, st.form("users_new", clear_on_submit=False):
     display = st.text_input(t("users.display_name"), key="users_new_display")
     role = st.selectbox(t("users.role"), access.ROLES, format_func=role_label, key="users_new_role")
     scope = st.multiselect(t("users.scope"), list(unit_names), format_func=unit_names.get, key="users_new_scope")
+    mobile = st.text_input(t("users.mobile"), key="users_new_mobile")
     password = st.text_input(t("users.initial_password"), type="password", key="users_new_password", autocomplete="new-password")
     if st.form_submit_button(t("users.create"), type="primary", key="users_create"):
         try:
-            created = users.add_user(db, me, name, role, scope_codes=scope, display_name=display or None, password=password)
+            created = users.add_user(db, me, name, role, scope_codes=scope, display_name=display or None, password=password,
+                                     mobile=mobile)
         except CampaignError as error:
             ui.show_error(error)
         else:
@@ -54,9 +57,11 @@ with edit_tab:
                             format_func=role_label, key=f"users_edit_role_{chosen}")
         scope = st.multiselect(t("users.scope"), list(unit_names), default=[c for c in account["scope"] if c in unit_names],
                                format_func=unit_names.get, key=f"users_edit_scope_{chosen}")
+        mobile = st.text_input(t("users.mobile"), account["mobile"] or "", key=f"users_edit_mobile_{chosen}")
         if st.form_submit_button(t("users.save"), type="primary", key=f"users_save_{chosen}"):
             try:
-                users.add_user(db, me, chosen, role, scope_codes=scope, display_name=display, demo=account["demo"])
+                users.add_user(db, me, chosen, role, scope_codes=scope, display_name=display, demo=account["demo"],
+                               mobile=mobile)
             except CampaignError as error:
                 ui.show_error(error)
             else:
