@@ -31,12 +31,48 @@ def connect(path=None):
     return sqlite_utils.Database(conn)
 
 
+class _Turns:
+    """First come, first served: the writers of one process wait for their turn in the order they asked.
+
+    SQLite has one writer; its busy handler makes a blocked writer sleep and try again, so under a rush a late
+    arrival can take the lock before one that has slept for seconds. Queued here first, this process's writers
+    take it one after another in arrival order and only ever contend with other processes."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._next = self._serving = 0
+
+    def __enter__(self):
+        with self._changed:
+            ticket, self._next = self._next, self._next + 1
+            while ticket != self._serving:
+                self._changed.wait()
+
+    def __exit__(self, *exc):
+        with self._changed:
+            self._serving += 1
+            self._changed.notify_all()
+
+
+_TURNS: dict[str, _Turns] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+def _turns(db) -> _Turns:
+    """The queue of writers to one database file in this process."""
+    path = file_path(db) or f"memory:{id(db.conn)}"
+    with _TURNS_LOCK:
+        return _TURNS.setdefault(path, _Turns())
+
+
 @contextmanager
 def write(db, retries: int = 5, *, foreign_keys: bool = True):
-    """A short write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+    """A short write transaction that takes the write lock up front (BEGIN IMMEDIATE), in turn.
 
     Read-then-write under a deferred BEGIN fails with "database is locked" under load,
-    because the busy timeout does not cover upgrading a read snapshot to a write.
+    because the busy timeout does not cover upgrading a read snapshot to a write. Writers of one
+    process queue first come, first served (_Turns). Prepare outside, write inside: a transaction
+    holds every other writer of the database up.
     foreign_keys=False skips SQLite's per-row reference checks for this transaction only: for a
     bulk write that confirms its references itself, set-based, inside the transaction.
     """
@@ -52,21 +88,22 @@ def write(db, retries: int = 5, *, foreign_keys: bool = True):
         finally:
             conn.execute("PRAGMA foreign_keys=ON")
         return
-    for attempt in range(retries):
+    with _turns(db):
+        for attempt in range(retries):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == retries - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == retries - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    try:
-        yield db
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
 
 
 CHECKPOINT_THREAD = "wal-checkpoint"
