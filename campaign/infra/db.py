@@ -106,6 +106,26 @@ def write(db, retries: int = 5, *, foreign_keys: bool = True):
             conn.execute("COMMIT")
 
 
+_WATCHERS: dict[str, tuple] = {}
+_WATCHERS_LOCK = threading.Lock()
+
+
+def data_version(path: str) -> tuple:
+    """A value that changes whenever a commit to this database file lands, from any connection in any process.
+
+    SQLite's PRAGMA data_version, read on a connection of its own that never writes (so every commit is another
+    connection's): what an in-process cache keys on, so no page shows stale figures after anyone's write."""
+    inode = os.stat(path).st_ino  # a file put in this one's place gets a watcher of its own
+    with _WATCHERS_LOCK:
+        watched, conn = _WATCHERS.get(path, (None, None))
+        if watched != inode:
+            if conn is not None:
+                conn.close()
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            _WATCHERS[path] = (inode, conn)
+        return (inode, conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 CHECKPOINT_THREAD = "wal-checkpoint"
 
 
