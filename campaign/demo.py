@@ -22,6 +22,8 @@ def load_demo(db, today: dt.date | None = None) -> None:
     today = today or clock.today()
     start = today - dt.timedelta(days=29)
     with write(db):  # all or nothing: a half-loaded demo would never be completed
+        if not is_empty(db):  # another app process loaded it meanwhile
+            return
         settings.update(db, SYSTEM, {"start_date": start.isoformat(), "deadline": (start + dt.timedelta(days=59)).isoformat()})
         for name in ORDER:
             features.by_name(name).demo(db, today)

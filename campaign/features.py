@@ -60,8 +60,9 @@ def migrate(db) -> None:
     for feature in FEATURES:
         if feature.migrations is not None and feature.migrations.name in due:
             with database.write(db):
-                feature.rebuild(db)
-                migrations.rebuilt(db, feature.migrations.name)
+                if feature.migrations.name in migrations.rebuilds_due(db):  # not done meanwhile by another process
+                    feature.rebuild(db)
+                    migrations.rebuilt(db, feature.migrations.name)
 
 
 def connect(path=None):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from campaign import demo, features
 from campaign.infra import db as database
-from campaign.infra import i18n
+from campaign.infra import clock, i18n
 from campaign.infra.errors import CampaignError, RowsRejected
 from ui import auth as ui_auth
 
@@ -27,6 +27,26 @@ def _prepared(path: str) -> str:
     demo.ensure_demo(db)
     db.conn.close()
     return path
+
+
+def cached(fn, *args, **kwargs):
+    """fn(db, *args, **kwargs) as a page reads it, shared by every rerun and session of this app process until
+    anyone (this process or another) commits to the database (campaign.infra.db.data_version), or the day turns.
+
+    For reads only; each caller gets its own copy (st.cache_data), so a page may change what it got."""
+    path = _prepared(str(database.db_path()))
+    key = repr((args, sorted(kwargs.items())))
+    return _cached(path, database.data_version(path), clock.today().isoformat(), f"{fn.__module__}.{fn.__qualname__}",
+                   key, fn, args, kwargs)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(path, version, today, name, key, _fn, _args, _kwargs):
+    conn = database.connect(path)
+    try:
+        return _fn(conn, *_args, **_kwargs)
+    finally:
+        conn.conn.close()
 
 
 def db():

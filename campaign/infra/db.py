@@ -31,12 +31,48 @@ def connect(path=None):
     return sqlite_utils.Database(conn)
 
 
+class _Turns:
+    """First come, first served: the writers of one process wait for their turn in the order they asked.
+
+    SQLite has one writer; its busy handler makes a blocked writer sleep and try again, so under a rush a late
+    arrival can take the lock before one that has slept for seconds. Queued here first, this process's writers
+    take it one after another in arrival order and only ever contend with other processes."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._next = self._serving = 0
+
+    def __enter__(self):
+        with self._changed:
+            ticket, self._next = self._next, self._next + 1
+            while ticket != self._serving:
+                self._changed.wait()
+
+    def __exit__(self, *exc):
+        with self._changed:
+            self._serving += 1
+            self._changed.notify_all()
+
+
+_TURNS: dict[str, _Turns] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+def _turns(db) -> _Turns:
+    """The queue of writers to one database file in this process."""
+    path = file_path(db) or f"memory:{id(db.conn)}"
+    with _TURNS_LOCK:
+        return _TURNS.setdefault(path, _Turns())
+
+
 @contextmanager
 def write(db, retries: int = 5, *, foreign_keys: bool = True):
-    """A short write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+    """A short write transaction that takes the write lock up front (BEGIN IMMEDIATE), in turn.
 
     Read-then-write under a deferred BEGIN fails with "database is locked" under load,
-    because the busy timeout does not cover upgrading a read snapshot to a write.
+    because the busy timeout does not cover upgrading a read snapshot to a write. Writers of one
+    process queue first come, first served (_Turns). Prepare outside, write inside: a transaction
+    holds every other writer of the database up.
     foreign_keys=False skips SQLite's per-row reference checks for this transaction only: for a
     bulk write that confirms its references itself, set-based, inside the transaction.
     """
@@ -52,21 +88,42 @@ def write(db, retries: int = 5, *, foreign_keys: bool = True):
         finally:
             conn.execute("PRAGMA foreign_keys=ON")
         return
-    for attempt in range(retries):
+    with _turns(db):
+        for attempt in range(retries):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == retries - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == retries - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    try:
-        yield db
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+
+_WATCHERS: dict[str, tuple] = {}
+_WATCHERS_LOCK = threading.Lock()
+
+
+def data_version(path: str) -> tuple:
+    """A value that changes whenever a commit to this database file lands, from any connection in any process.
+
+    SQLite's PRAGMA data_version, read on a connection of its own that never writes (so every commit is another
+    connection's): what an in-process cache keys on, so no page shows stale figures after anyone's write."""
+    inode = os.stat(path).st_ino  # a file put in this one's place gets a watcher of its own
+    with _WATCHERS_LOCK:
+        watched, conn = _WATCHERS.get(path, (None, None))
+        if watched != inode:
+            if conn is not None:
+                conn.close()
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            _WATCHERS[path] = (inode, conn)
+        return (inode, conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 CHECKPOINT_THREAD = "wal-checkpoint"

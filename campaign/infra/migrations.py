@@ -55,6 +55,9 @@ class Migrations:
                 return
             conn = db.conn
             conn.execute("BEGIN IMMEDIATE")
+            if step.name in self.applied(db):  # another process applied it meanwhile
+                conn.execute("ROLLBACK")
+                continue
             try:
                 step.fn(db)
                 conn.execute(f"INSERT INTO {TABLE} (migration_set, name, applied_at) VALUES (?, ?, ?)",

@@ -66,7 +66,8 @@ def apply_reports(db, actor, rows, *, source: str) -> dict:
     Runs inside the caller's transaction. Returns counts of new, corrected and unchanged rows.
     """
     rows = list(rows)
-    tracker = summaries.Tracker(db, {sid for sid, _, _, _ in rows})  # issue 9: summaries move in the same transaction
+    # issue 9: summaries move in the same transaction
+    tracker = summaries.Tracker(db, {sid for sid, _, _, _ in rows}, since=min((day for _, day, _, _ in rows), default=""))
     existing = current_values(db, [(sid, day) for sid, day, _, _ in rows]) if has_reports(db) else {}
     fresh, corrections, audit_rows = [], [], []
     for sid, day, installs, uid in rows:

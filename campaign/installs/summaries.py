@@ -31,39 +31,45 @@ FIGURES = ("installs", "credited", "at_quota", "reports")
 def _load_people(db, staff_ids=None) -> None:
     """TEMP table _sq(staff_id, unit_id, quota): the active people (all, or those given) and their quotas."""
     conf = settings.get_all(db)
-    unit_quota = units.effective_quotas(db, conf["default_quota"])
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS _sq (staff_id INTEGER PRIMARY KEY, unit_id INTEGER, quota INTEGER)")
+    # base: a person's running total before the days a write can change (0 for a rebuild); had: a totals row
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS _sq (staff_id INTEGER PRIMARY KEY, unit_id INTEGER, quota INTEGER,"
+               " base INTEGER NOT NULL DEFAULT 0, had INTEGER NOT NULL DEFAULT 0)")
     db.execute("DELETE FROM temp._sq")
     sql = "SELECT id, unit_id, quota FROM staff WHERE active = 1"
     if staff_ids is None:
         rows = db.execute(sql).fetchall()
+        unit_quota = units.effective_quotas(db, conf["default_quota"])
     else:
         ids, rows = sorted(set(staff_ids)), []
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
             rows += db.execute(sql + f" AND id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        # A save touches a unit or a few: their quotas alone, not the whole city's tree (issue 21).
+        unit_ids = {uid for _, uid, own in rows if own is None}
+        unit_quota = (units.effective_quotas(db, conf["default_quota"]) if len(unit_ids) > 20 else
+                      {uid: units.effective_quota(db, uid, conf["default_quota"]) for uid in unit_ids})
     db.conn.executemany(
-        "INSERT INTO temp._sq VALUES (?, ?, ?)",
+        "INSERT INTO temp._sq (staff_id, unit_id, quota) VALUES (?, ?, ?)",
         ((sid, uid, own if own is not None else unit_quota.get(uid, conf["default_quota"])) for sid, uid, own in rows),
     )
     return conf
 
 
-# Each current report's contribution: installs, credited = min(run, quota) − min(run before, quota),
-# and 1 in at_quota on the day the running total first reaches the quota.
+# Each current report's contribution from a day on: installs, credited = min(run, quota) − min(run before,
+# quota), and 1 in at_quota on the day the running total first reaches the quota (run starts at the base).
 _CONTRIBUTIONS = """
     SELECT unit_id, day, SUM(installs), SUM(MIN(run, quota) - MIN(run - installs, quota)),
            SUM(run >= quota AND run - installs < quota), COUNT(*)
     FROM (SELECT q.unit_id, r.day, r.installs, q.quota,
-                 SUM(r.installs) OVER (PARTITION BY r.staff_id ORDER BY r.day ROWS UNBOUNDED PRECEDING) AS run
+                 q.base + SUM(r.installs) OVER (PARTITION BY r.staff_id ORDER BY r.day ROWS UNBOUNDED PRECEDING) AS run
           FROM temp._sq q CROSS JOIN install_reports r ON r.staff_id = q.staff_id  -- CROSS: the people outer, seeking their rows
           WHERE r.superseded_by IS NULL AND r.day >= ?)
     GROUP BY unit_id, day
 """
 
 
-def _contributions(db, start: str) -> dict:
-    return {(uid, day): figures for uid, day, *figures in db.execute(_CONTRIBUTIONS, [start])}
+def _contributions(db, since: str) -> dict:
+    return {(uid, day): figures for uid, day, *figures in db.execute(_CONTRIBUTIONS, [since])}
 
 
 # ---- rebuild and incremental upkeep ------------------------------------------------------
@@ -86,43 +92,60 @@ def rebuild(db) -> None:
            LEFT JOIN (SELECT unit_id, SUM(installs) AS installs, SUM(credited) AS credited, SUM(at_quota) AS at_quota
                       FROM install_unit_days GROUP BY unit_id) d ON d.unit_id = q.unit_id"""
     )
-    refresh_staff_totals(db, conf["start_date"], everyone=True)
+    refresh_staff_totals(db, conf["start_date"])
     db.execute("DELETE FROM temp._sq")
 
 
 class Tracker:
-    """Before a write: the touched people's contributions; after it: add the differences to the summaries."""
+    """Before a write: the touched people's contributions; after it: add the differences to the summaries.
 
-    def __init__(self, db, staff_ids):
+    A write from day D on (`since`) changes contributions on D and later only, and leaves each person's
+    running total before D alone: that base is read once (their counted total less what D and later hold),
+    so only the rows from D on are read, before and after (issue 21: a save's transaction is short)."""
+
+    def __init__(self, db, staff_ids, since: str = ""):
         self.db = db
         self.conf = _load_people(db, staff_ids)
-        self.before = _contributions(db, self.conf["start_date"])
+        self.since = max(since, self.conf["start_date"])
+        db.execute(
+            """UPDATE temp._sq SET
+                 had = EXISTS (SELECT 1 FROM install_staff_totals t WHERE t.staff_id = _sq.staff_id),
+                 base = COALESCE((SELECT installs FROM install_staff_totals t WHERE t.staff_id = _sq.staff_id), 0)
+                        - COALESCE((SELECT SUM(r.installs) FROM install_reports r WHERE r.staff_id = _sq.staff_id
+                                    AND r.superseded_by IS NULL AND r.day >= ?), 0)""",
+            [self.since],
+        )
+        self.before = _contributions(db, self.since)
 
     def apply(self) -> None:
         db = self.db
-        after = _contributions(db, self.conf["start_date"])
+        after = _contributions(db, self.since)
         diffs = {}
         for key in self.before.keys() | after.keys():
             old, new = self.before.get(key, (0, 0, 0, 0)), after.get(key, (0, 0, 0, 0))
             diff = tuple(n - o for n, o in zip(new, old))
             if any(diff):
                 diffs[key] = diff
-        refresh_staff_totals(db, self.conf["start_date"])
+        db.execute("DELETE FROM install_staff_totals WHERE staff_id IN (SELECT staff_id FROM temp._sq)")
+        db.execute(
+            """INSERT INTO install_staff_totals (staff_id, installs)
+               SELECT staff_id, base + COALESCE(later, 0) FROM
+                 (SELECT q.staff_id, q.base, q.had, (SELECT SUM(r.installs) FROM install_reports r WHERE r.staff_id = q.staff_id
+                         AND r.superseded_by IS NULL AND r.day >= ?) AS later FROM temp._sq q)
+               WHERE had OR later IS NOT NULL""",
+            [self.since],
+        )
         db.execute("DELETE FROM temp._sq")
         add_differences(db, [(uid, day, *diff) for (uid, day), diff in diffs.items()])
 
 
-def refresh_staff_totals(db, start: str, *, everyone=False) -> None:
-    """install_staff_totals for the people in temp._sq (every active person when `everyone`):
-    each one's counted installs (current reports from the campaign start), recomputed from the raw rows."""
-    if everyone:
-        db.execute("DELETE FROM install_staff_totals")
-        # One scan of the reports is faster than seeking 100,000 people's rows one person at a time.
-        source = "install_reports r NOT INDEXED JOIN temp._sq q ON q.staff_id = r.staff_id"
-    else:
-        db.execute("DELETE FROM install_staff_totals WHERE staff_id IN (SELECT staff_id FROM temp._sq)")
-        source = "temp._sq q CROSS JOIN install_reports r ON r.staff_id = q.staff_id"
-    db.execute(f"INSERT INTO install_staff_totals (staff_id, installs) SELECT r.staff_id, SUM(r.installs) FROM {source}"
+def refresh_staff_totals(db, start: str) -> None:
+    """install_staff_totals for every active person (in temp._sq): each one's counted installs (current
+    reports from the campaign start), recomputed from the raw rows."""
+    db.execute("DELETE FROM install_staff_totals")
+    # One scan of the reports is faster than seeking 100,000 people's rows one person at a time.
+    db.execute("INSERT INTO install_staff_totals (staff_id, installs) SELECT r.staff_id, SUM(r.installs)"
+               " FROM install_reports r NOT INDEXED JOIN temp._sq q ON q.staff_id = r.staff_id"
                " WHERE r.superseded_by IS NULL AND r.day >= ? GROUP BY r.staff_id", [start])
 
 

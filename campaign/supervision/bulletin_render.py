@@ -176,8 +176,9 @@ def _excel_value(column, value, lang):
 
 # ---- charts (matplotlib, no browser) ------------------------------------------------------
 
-def township_chart(b: Bulletin, lang: str = "zh", *, width_in: float = 7.0, dpi: int = 200, bar_scale: float = 1.0) -> bytes:
-    """Horizontal bars of the townships' quota completion, best on top, with the change since the day before."""
+def township_chart(b: Bulletin, lang: str = "zh", *, width_in: float = 7.0, dpi: int = 200, bar_scale: float = 1.0):
+    """Horizontal bars of the townships' quota completion, best on top, with the change since the day before (a
+    Pillow image: the PDF and the PNG place it without a PNG encoded and decoded in between)."""
     import matplotlib.pyplot as plt
 
     family = matplotlib_family()
@@ -198,11 +199,11 @@ def township_chart(b: Bulletin, lang: str = "zh", *, width_in: float = 7.0, dpi:
         label.set_fontfamily(family)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return _image(fig)
 
 
-def progress_chart(b: Bulletin, lang: str = "zh", *, width_in: float = 7.0, dpi: int = 200) -> bytes:
-    """Installs counted toward quotas, day by day, against the even pace to the deadline."""
+def progress_chart(b: Bulletin, lang: str = "zh", *, width_in: float = 7.0, dpi: int = 200):
+    """Installs counted toward quotas, day by day, against the even pace to the deadline (a Pillow image)."""
     import matplotlib.pyplot as plt
 
     family = matplotlib_family()
@@ -221,20 +222,22 @@ def progress_chart(b: Bulletin, lang: str = "zh", *, width_in: float = 7.0, dpi:
         label.set_fontsize(8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return _image(fig)
 
 
 def _bar_color(value: float) -> str:
     return "#2e7d32" if value >= 1 else ("#b0181e" if value < 0.5 else "#e08a00")
 
 
-def _png(fig) -> bytes:
+def _image(fig):
+    """The drawn figure as an RGB Pillow image, straight from matplotlib's Agg canvas."""
     import matplotlib.pyplot as plt
+    from PIL import Image
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.canvas.draw()
+    image = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba()).convert("RGB")
     plt.close(fig)
-    return buffer.getvalue()
+    return image
 
 
 # ---- PDF (A4) ----------------------------------------------------------------------------
@@ -268,8 +271,8 @@ def pdf_bytes(b: Bulletin, lang: str = "zh") -> bytes:
             row.cell(label, style=plain)
             row.cell(value)
     pdf.ln(3)
-    pdf.image(io.BytesIO(township_chart(b, lang, width_in=7.4)), w=width)
-    pdf.image(io.BytesIO(progress_chart(b, lang, width_in=7.4)), w=width)
+    pdf.image(township_chart(b, lang, width_in=7.4), w=width)
+    pdf.image(progress_chart(b, lang, width_in=7.4), w=width)
     for key in ("city", "top", "bottom", "laggards", "no_report", "outreach", "rank_township", "rank_department"):
         _pdf_table(pdf, b, key, lang, width)
     pdf.set_font(FAMILY, size=8)
@@ -363,7 +366,7 @@ def png_bytes(b: Bulletin, lang: str = "zh") -> bytes:
         y = max(y, y2) + 14
         draw.line([pad, y - 7, PNG_WIDTH - pad, y - 7], fill=(225, 225, 225), width=2)
     y += 20
-    chart = Image.open(io.BytesIO(township_chart(b, lang, width_in=width / 150, dpi=150, bar_scale=1.5)))
+    chart = township_chart(b, lang, width_in=width / 150, dpi=150, bar_scale=1.5)
     canvas.paste(chart, (pad, y))
     y += chart.height + 30
     for key in PNG_SECTIONS:
@@ -374,7 +377,7 @@ def png_bytes(b: Bulletin, lang: str = "zh") -> bytes:
     y = _text(draw, names or i18n.t("bulletin.none", lang), pad, y, width, 32, fill=INK) + 30
     y = _text(draw, i18n.t("bulletin.footer", lang), pad, y, width, 24, fill=MUTED) + pad
     out = io.BytesIO()
-    canvas.crop((0, 0, PNG_WIDTH, y)).save(out, format="PNG", optimize=True)
+    canvas.crop((0, 0, PNG_WIDTH, y)).save(out, format="PNG", compress_level=6)  # optimize=True: 5× the time, 10% smaller
     return out.getvalue()
 
 

@@ -13,7 +13,7 @@ from campaign.outreach import figures as outreach_figures
 t, db = ui.t, ui.db()
 st.header(t("outreach.overview.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="oo_day")
-lines = outreach_figures.summary(db, day)
+lines = ui.cached(outreach_figures.summary, day)
 
 
 def rate(value, over=False) -> str:
@@ -57,8 +57,8 @@ notes = [note for note in notes if note]
 st.markdown("\n".join(f"- {note}" for note in notes) if notes else t("outreach.attention.none"))
 
 st.subheader(t("outreach.chart.title"))
-push = outreach_figures.push_figures(db, day)
-series = outreach_figures.series(db, day)
+push = ui.cached(outreach_figures.push_figures, day)
+series = ui.cached(outreach_figures.series, day)
 series = series.assign(day=pd.to_datetime(series["day"]), channel=series["channel"].map(lambda c: t(f"outreach.channel.{c}")))
 band = pd.DataFrame([{"start": pd.Timestamp(push["start"]), "end": pd.Timestamp(push["end"] + dt.timedelta(days=1)),
                       "label": t("outreach.push.label")}])

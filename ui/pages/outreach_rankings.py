@@ -13,7 +13,7 @@ st.header(t("outreach.rankings.title"))
 channel = st.radio(t("outreach.entry.channel"), list(CHANNELS), horizontal=True, key="or_channel",
                    format_func=lambda c: t(f"outreach.channel.{c}"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="or_day")
-tables = outreach_figures.tables(db, channel, day)
+tables = ui.cached(outreach_figures.tables, channel, day)
 st.caption(t(f"outreach.coverage_rule.{channel}") + ("" if channel == "windows" else " " + t("outreach.over_note")))
 
 SUMMED = ["rank", "name", "units", "denominator", "reached", "reach", "installs", "installs_day", "coverage", "no_data_units"]

@@ -17,7 +17,7 @@ st.html("<style>@media print {[data-testid='stSidebar'], [data-testid='stHeader'
 conf = settings.get_all(db)
 st.header(t("overview.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="overview_day")
-view = coverage_overview.overview(db, day, ui_city.county_choice(db, ui.actor(), "overview_county"))  # issue 9
+view = ui.cached(coverage_overview.overview, day, ui_city.county_choice(db, ui.actor(), "overview_county"))  # issue 9
 rep, num = view["report"], lambda n: f"{n:,.0f}"
 
 if rep is None or rep["as_of"] is None:

@@ -10,7 +10,7 @@ from campaign.installs import rankings
 t, db = ui.t, ui.db()
 st.header(t("progress.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="progress_day")
-figures = rankings.progress(db, day)
+figures = ui.cached(rankings.progress, day)
 
 a, b, c, d = st.columns(4)
 a.metric(t("rank.completion"), ui.pct(figures["completion"]))

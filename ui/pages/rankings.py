@@ -13,7 +13,7 @@ t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("rank.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="rank_day")
 county = ui_city.county_choice(db, me, "rank_county")  # issue 9: one county at a time at city scale
-table = rankings.unit_ranking(db, day, county)
+table = ui.cached(rankings.unit_ranking, day, county)
 
 columns = {
     "rank": st.column_config.NumberColumn(t("rank.rank"), format="%d"),
@@ -38,7 +38,7 @@ for tab, group in zip(tabs, ("township", "department")):
         st.dataframe(part, column_order=list(columns), column_config=columns, hide_index=True,
                      width="stretch", key=f"rank_table_{group}")
 with tabs[2]:
-    lag = rankings.laggards(db, day, county)
+    lag = ui.cached(rankings.laggards, day, county)
     st.caption(t("rank.laggards_help"))
     if lag.empty:
         st.success(t("rank.no_laggards"))

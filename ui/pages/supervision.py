@@ -14,7 +14,7 @@ st.header(t("sup.title"))
 if not me.is_admin:
     st.caption(t("sup.read_only"))
 today = clock.today()
-units = rankings.unit_info(db).set_index("unit_id")
+units = ui.cached(rankings.unit_info).set_index("unit_id")
 cols = {
     "round": st.column_config.TextColumn(t("sup.round")), "day": st.column_config.TextColumn(t("field.date")),
     "unit": st.column_config.TextColumn(t("field.unit")), "units": st.column_config.NumberColumn(t("sup.units_checked")),
