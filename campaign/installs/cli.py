@@ -20,7 +20,7 @@ def report_units(root, day, fmt):
 
     table = rankings.unit_ranking(root.connect(), day)
     emit(table[["unit", "code", "group", "rank", "staff", "quota_total", "installs", "completion", "at_quota",
-                "installs_today", "change", "no_report"]], fmt)
+                "installs_today", "change", "no_report", "quota_below"]], fmt)
 
 
 COMMANDS = {"import": (import_installs,), "report": (report_units,)}

@@ -11,7 +11,7 @@ from campaign.infra.errors import DayLocked, RowError, RowsRejected
 from campaign.infra.parse import parse_whole
 from campaign.infra.phones import shown_phone
 from campaign.installs import summaries
-from campaign.org import access, units
+from campaign.org import access, quotas, units
 
 
 def day_state(conf: dict, actor, day: dt.date, now: dt.datetime) -> str:
@@ -144,7 +144,7 @@ def entry_sheet(db, actor, unit_id: int, day) -> pd.DataFrame:
     people = summaries.staff_through(db, unit_id, clock.as_date(day).isoformat(), conf["start_date"])
     total = np.array([p[4] for p in people], dtype=np.int64)
     quota = np.array([p[3] if p[3] is not None else unit_quota for p in people], dtype=np.int64)
-    return pd.DataFrame({
+    sheet = pd.DataFrame({
         "id": np.array([p[0] for p in people], dtype=np.int64),
         "name": pd.array([p[1] for p in people], dtype="str"),
         "phone": pd.array([shown_phone(actor, p[2]) for p in people], dtype="str"),
@@ -153,6 +153,7 @@ def entry_sheet(db, actor, unit_id: int, day) -> pd.DataFrame:
         "quota": quota,
         "progress": np.minimum(total / quota, 1.0),
     })
+    return quotas.mark_people(db, unit_id, sheet, conf["quota_guidance"])
 
 
 def history(db, staff_id: int) -> pd.DataFrame:

@@ -60,4 +60,8 @@ TEXTS = {
     "city.county": ("县区", "County"),
     "city.whole_city": ("全市（统一排名）", "Whole city (one ranking)"),
     "city.county_help": ("全市有多个县区时，排名在所选县区内比较。", "With several counties, units are ranked within the chosen county."),
+    # issue 20: the guidance number, unlock requests
+    "error.default_below_guidance": ("每人任务数 {value} 不能低于指导数 {guidance}：请先修改指导数，或在单位/人员文件中为个别单位、人员设置较低任务数并说明原因。",
+                                     "The quota per person ({value}) may not be below the guidance number ({guidance}): change the "
+                                     "guidance first, or give single units or people a lower quota with its reason in a file."),
 }

@@ -33,9 +33,9 @@ edited = st.data_editor(
     key=editor_key,
     hide_index=True,
     width="stretch",
-    disabled=state != "open" and ["id", "name", "phone", "today", "total", "quota", "progress"]
-    or ["id", "name", "phone", "total", "quota", "progress"],
-    column_order=["name", "today", "total", "quota", "progress", "phone"],
+    disabled=state != "open" and ["id", "name", "phone", "today", "total", "quota", "progress", "quota_reason"]
+    or ["id", "name", "phone", "total", "quota", "progress", "quota_reason"],
+    column_order=["name", "today", "total", "quota", "progress", "phone"] + (["quota_reason"] if sheet["quota_below"].any() else []),
     column_config={
         "name": st.column_config.TextColumn(t("field.name"), width="small"),
         "today": st.column_config.NumberColumn(t("entry.today"), min_value=0, step=1, format="%d"),
@@ -43,6 +43,7 @@ edited = st.data_editor(
         "quota": st.column_config.NumberColumn(t("field.quota"), format="%d"),
         "progress": st.column_config.ProgressColumn(t("entry.progress"), min_value=0.0, max_value=1.0, format="percent"),
         "phone": st.column_config.TextColumn(t("field.phone")),
+        "quota_reason": st.column_config.TextColumn(t("quota.reason")),  # issue 20: a quota below the guidance
     },
 )
 
