@@ -48,4 +48,5 @@ SETTINGS = (
     Setting("max_daily_installs", 200, integer(1, 100_000)),
     Setting("laggard_days", 3, integer(1, 60)),
     Setting("laggard_bottom", 5, integer(1, 50)),
+    Setting("unlock_hours", 2, integer(1, 72)),  # issue 20: how long an approved unlock keeps a day open
 )

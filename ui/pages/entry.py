@@ -8,6 +8,7 @@ from campaign.infra.errors import CampaignError
 from campaign.installs import entries as installs
 from campaign.org import access
 from ui import city as ui_city
+from ui import unlocks as ui_unlocks
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("entry.title"))
@@ -22,9 +23,10 @@ if not choices:
 unit = st.selectbox(t("field.unit"), choices, format_func=lambda u: f"{u.name} ({u.code})", key="entry_unit")
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="entry_day")
 
-state = installs.day_state(settings.get_all(db), me, day, clock.now())
+state = installs.day_state(settings.get_all(db), me, day, clock.now(), unlocked=installs.is_unlocked(db, me, unit.id, day))
 if state != "open":
     st.warning(t(f"error.day_{state}", day=day.isoformat()))
+ui_unlocks.panel(db, me, unit, day, state, key="entry_unlock")  # issue 20: ask the centre to open a locked day
 
 sheet = installs.entry_sheet(db, me, unit.id, day)
 editor_key = f"entry_grid_{unit.id}_{day.isoformat()}"
