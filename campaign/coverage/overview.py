@@ -17,6 +17,11 @@ def attention(laggards: pd.DataFrame, no_report: pd.DataFrame, reconciliation: d
               "params": {"reported": int(row.reported), "increase": int(row.increase),
                          "first": reconciliation["first_day"].isoformat(), "last": reconciliation["last_day"].isoformat()}}
              for row in reconciliation["table"].itertuples() if row.flagged and row.increase is not None]
+    county = reconciliation.get("county")
+    if county and county["flagged"] and county["increase"] is not None:  # issue 20: departments included
+        items.append({"code": "overview.attn.inflated_county", "subject": None,
+                      "params": {"reported": county["reported"], "increase": county["increase"], "unplaced": county["unplaced"],
+                                 "first": reconciliation["first_day"].isoformat(), "last": reconciliation["last_day"].isoformat()}})
     items += [{"code": "overview.attn.laggard", "subject": row.unit,
                "params": {"completion": float(row.completion), "group": row.group}}
               for row in laggards.itertuples()]
@@ -36,7 +41,8 @@ def overview(db, day=None, county=None) -> dict:
     laggards = rankings.laggards(db, day, county)
     no_report = units[units["no_report"]]
     reconciliation = coverage_reconcile.reconcile(
-        db, None, day, townships=None if county is None or report is None else [t["township"] for t in report["townships"]])
+        db, None, day, townships=None if county is None or report is None else [t["township"] for t in report["townships"]],
+        county=county)
     return {
         "day": day,
         "report": report,

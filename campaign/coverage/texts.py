@@ -153,4 +153,14 @@ TEXTS = {
     "overview.attn_no_report": ("今日未报单位（{count} 个）", "Units with no report today ({count})"),
     "overview.print_hint": ("打印：使用浏览器的“打印”（Ctrl+P），侧栏与按钮不会打印。", "To print, use the browser's Print (Ctrl+P); the sidebar and buttons are left out."),
     "overview.reconciliation": ("上报与注册增量核对", "Reports against the registration rise"),
+    # issue 20: the county row of the reconciliation
+    "overview.attn.inflated_county": ("全县：{first} 至 {last} 各单位及各渠道共上报安装 {reported} 人（其中县直部门等无法归入乡镇的 {unplaced} 人），全县注册仅增加 {increase} 人",
+                                      "The county: {reported} installs reported {first} to {last} by every unit and channel ({unplaced} of them by "
+                                      "departments and others in no township), but the county's registrations rose by only {increase}"),
+    "overview.attn_inflated_county": ("全县上报与注册增量不符", "The county's reports exceed its registration rise"),
+    "coverage.county_row": ("全县合计", "County total"),
+    "coverage.unplaced": ("其中无法归入乡镇", "Of which in no township"),
+    "coverage.reconcile_county": ("全县合计含县直部门等无法归入乡镇的上报 {unplaced} 人；各乡镇行是其中可归入乡镇的部分。",
+                                  "The county total includes {unplaced} installs reported by departments and others in no township; "
+                                  "the township rows are the part that can be placed."),
 }
