@@ -202,6 +202,28 @@ def laggards(db, day=None, county=None) -> pd.DataFrame:
     return quotas.mark_units(db, table, conf["quota_guidance"])
 
 
+def laggard_since(db, day=None, county=None) -> dict[int, dt.date]:
+    """unit id -> the day it joined the laggard list, for each unit on the list on `day` (the first day of its
+    current run of days on the list; the rule of `laggards`, day by day back from `day`)."""
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    n, days = conf["laggard_bottom"], conf["laggard_days"]
+    # Before the campaign starts every unit is in the bottom (nothing credited, everyone ties), as laggards() sees it.
+    first = min(clock.as_date(conf["start_date"]), day) - dt.timedelta(days=days - 1)
+    recent = [first + dt.timedelta(days=k) for k in range((day - first).days + 1)]
+    held = summaries.unit_totals(db, RANKED_TYPES, county, ("quota_total", "credited"), named=False)
+    span = summaries.day_span(db)
+    credited = _credited_through(db, held, recent, _backward(*span, day, recent[0]), county, span)
+    bottoms = [_Ranking(credited[d] / held["quota_total"], held["group_code"]).bottom(n) for d in recent]
+    since = {}
+    for at in quota.laggards(bottoms, days):
+        k = len(recent) - 1
+        while k > 0 and at in bottoms[k - 1]:
+            k -= 1
+        since[int(held["unit_id"][at])] = recent[min(k + days - 1, len(recent) - 1)]
+    return since
+
+
 def _with_totals(db, held: dict, shown: np.ndarray, county) -> dict:
     """The held units at positions `shown` with every column of summaries.unit_totals."""
     totals = summaries.unit_totals_of(db, held["unit_id"][shown], ("staff", "installs", "at_quota"))

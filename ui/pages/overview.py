@@ -105,11 +105,12 @@ items = view["attention"]
 if not items:
     st.success(t("overview.attention_none"))
 for code, title in (("overview.attn.inflated_county", "overview.attn_inflated_county"),  # issue 20
-                    ("overview.attn.inflated", "overview.attn_inflated"), ("overview.attn.laggard", "overview.attn_laggards")):
+                    ("overview.attn.inflated", "overview.attn_inflated"), ("overview.attn.laggard", "overview.attn_laggards"),
+                    ("overview.attn.laggard_talked", "overview.attn_talked")):
     part = [i for i in items if i["code"] == code]
     if part:
         st.markdown(f"**{t(title)}**\n\n" + "\n".join(
-            f"- {t(code, subject=i['subject'], **{**i['params'], 'completion': ui.pct(i['params'].get('completion'))})}"
+            f"- {t(code, subject=ui.escaped(i['subject']), **{**i['params'], 'completion': ui.pct(i['params'].get('completion')), 'held_by': ui.escaped(i['params'].get('held_by', ''))})}"
             for i in part))
 silent = [i["subject"] for i in items if i["code"] == "overview.attn.no_report"]
 if silent:

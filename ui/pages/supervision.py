@@ -8,6 +8,7 @@ from campaign.infra import clock, settings
 from campaign.installs import rankings
 from campaign.supervision import letters
 from campaign.supervision import spot_checks as supervision
+from ui import supervision_talks
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("sup.title"))
@@ -26,7 +27,9 @@ cols = {
 }
 
 
-checks_tab, resp_tab = st.tabs([t("sup.tab.checks"), t("sup.tab.responsibility")])
+checks_tab, resp_tab, talks_tab = st.tabs([t("sup.tab.checks"), t("sup.tab.responsibility"), t("sup.tab.talks")])
+with talks_tab:  # issue 20: the 约谈 follow-up
+    supervision_talks.render(db, me, today)
 with checks_tab:
     st.caption(t("sup.pass_mark", rate=f"{settings.get(db, 'spot_check_min_rate') * 100:g}%"))
     if me.is_admin:
