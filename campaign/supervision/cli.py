@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from campaign.infra.cli import DATE, FORMAT, emit, fail, import_command, pass_root
-from campaign.infra.errors import CampaignError
+from campaign.infra.cli import DATE, FORMAT, actor, emit, fail, import_command, pass_root
+from campaign.infra.errors import CampaignError, NotFound
 
 import_spot_checks = import_command("spot_checks", "Import spot checks: 督导轮次, 抽查日期, 检查人, 单位, 姓名, 是否安装, 是否注册 (one row per person checked).")
 import_responsibility_letters = import_command(
@@ -83,5 +83,65 @@ def report_unsigned(root, fmt):
     emit(letters.unsigned(root.connect())[["code", "unit", "group"]], fmt)
 
 
-COMMANDS = {"": (bulletin_command,), "import": (import_spot_checks, import_responsibility_letters),
+@click.group("spot-check")
+def spot_check():
+    """Sampled spot checks (issue 20): draw a unit's sample from a seed; a round's report."""
+
+
+@spot_check.command("sample")
+@click.argument("unit")
+@click.option("--size", default=None, help="People to draw, or a share such as 20% (default: the setting spot_check_sample).")
+@click.option("--seed", default=None, help="The seed to draw from (default: a new one, printed).")
+@FORMAT
+@pass_root
+def spot_check_sample(root, unit, size, seed, fmt):
+    """Draw a sample of UNIT's active staff (a code or a name) without recording it: the same seed draws the
+    same people, so a recorded sample can be re-checked. JSON: {"seed": S, "people": [{"name", "unit"}, …]}.
+
+    Example: python -m campaign spot-check sample D018 --size 10 --seed 20261128 --format json
+    """
+    import json
+
+    import pandas as pd
+
+    from campaign.org import units
+    from campaign.supervision import samples
+
+    db = root.connect()
+    try:
+        unit_id = units.lookup(db).get(unit)
+        if unit_id is None:
+            raise NotFound("error.unit_not_found", unit=unit)
+        drawn = samples.preview(db, unit_id, size=size, seed=seed)
+    except CampaignError as error:
+        fail(error)
+    people = [{"name": p["name"], "unit": p["unit"]} for p in drawn["people"]]
+    if fmt == "json":
+        click.echo(json.dumps({"seed": drawn["seed"], "people": people}, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"seed {drawn['seed']}: {drawn['size']} of {drawn['pool']}", err=True)
+    emit(pd.DataFrame(people, columns=["name", "unit"]), fmt)
+
+
+@spot_check.command("report")
+@click.argument("round_id", type=int)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.pdf")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the report.")
+@pass_root
+def spot_check_report(root, round_id, out, lang):
+    """A supervision round's report as a PDF: the samples, what was found, the rate, letters and re-checks.
+
+    Example: python -m campaign spot-check report 4 --out 抽查报告.pdf
+    """
+    from campaign.supervision import round_report
+
+    try:
+        data = round_report.pdf_bytes(round_report.build(root.connect(), actor(), round_id), lang)
+    except CampaignError as error:
+        fail(error)
+    Path(out).write_bytes(data)
+    click.echo(f"report of round {round_id} written to {out} ({len(data):,} bytes)")
+
+
+COMMANDS = {"": (bulletin_command, spot_check), "import": (import_spot_checks, import_responsibility_letters),
             "report": (report_spot_checks, report_letters, report_unsigned)}

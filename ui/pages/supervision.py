@@ -8,7 +8,7 @@ from campaign.infra import clock, settings
 from campaign.installs import rankings
 from campaign.supervision import letters
 from campaign.supervision import spot_checks as supervision
-from ui import supervision_talks
+from ui import supervision_samples, supervision_talks
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("sup.title"))
@@ -54,6 +54,7 @@ with checks_tab:
         d.metric(t("sup.flagged_units"), int(table["flagged"].sum()))
         st.dataframe(table, column_order=["unit", "checked", "installed", "registered", "compliant", "rate", "flagged"],
                      column_config=cols, hide_index=True, width="stretch", key="sup_compliance")
+        supervision_samples.render(db, me, int(round_id), units, today)  # issue 20: random samples, the round's report
         if me.is_admin:
             with st.expander(t("sup.record")):
                 unit_id = st.selectbox(t("field.unit"), list(units.index), format_func=lambda u: units.loc[u, "unit"],
