@@ -7,7 +7,8 @@ import pytest
 from campaign.accounts import users
 from campaign.infra.errors import AccessDenied, CampaignError
 from campaign.installs import unlocks
-from campaign.supervision import round_report, samples, talks
+from campaign.infra.tables import Upload
+from campaign.supervision import letters, responsibility, round_report, samples, talks
 from campaign.supervision import spot_checks as supervision
 from tests.test_access_matrix import EXTRA_COVERED
 
@@ -54,6 +55,14 @@ def _talk(c):
     return talks.record_talk(c["db"], c["admin"], _laggard(c), "2026-11-28", "县反诈中心", "单位负责人", "三日内整改")
 
 
+def _edited(c):
+    responsibility.save_template(c["db"], c["admin"], "body", "{unit}责任书")
+
+
+def _signed(c):
+    letters.sign(c["db"], c["admin"], c["ids"]["T01"], "2026-11-20", "张书记")
+
+
 # name -> (prepare (as admin or the coordinator) -> argument, call, roles allowed). Targets lie in 城厢镇 (T01).
 WRITES = {
     "installs.unlocks.request": (lambda c: c["ids"]["G01-001"],
@@ -69,6 +78,12 @@ WRITES = {
     "supervision.talks.record_talk": (_laggard, lambda c, a, uid: talks.record_talk(
         c["db"], a, uid, "2026-11-28", "县反诈中心", "单位负责人", "三日内整改"), {"admin"}),
     "supervision.talks.delete_talk": (_talk, lambda c, a, tid: talks.delete_talk(c["db"], a, tid), {"admin"}),
+    "supervision.responsibility.save_template": (lambda c: None, lambda c, a, _: responsibility.save_template(
+        c["db"], a, "duties.township", "带头安装。"), {"admin"}),
+    "supervision.responsibility.reset_template": (_edited, lambda c, a, _: responsibility.reset_template(c["db"], a, "body"),
+                                                  {"admin"}),
+    "supervision.responsibility.attach_scan": (_signed, lambda c, a, _: responsibility.attach_scan(
+        c["db"], a, c["ids"]["T01"], Upload("scan.pdf", b"%PDF-1.4 signed")), {"admin"}),
 }
 EXTRA_COVERED.update(WRITES)
 # Reads: the lock's windows and one's own requests (scope is checked by the write that uses them).

@@ -343,4 +343,81 @@ TEXTS = {
     "report.next": ("{round}复查：{outcome}", "re-checked in {round}: {outcome}"),
     "report.next_pending": ("待下轮复查", "to be re-checked next round"),
     "report.letters": ("已发提示函：{letters}", "Reminder letters: {letters}"),
+    # issue 20: responsibility letters as documents
+    "resp.template.body": (
+        "防范电信网络诈骗责任书\n\n"
+        "为深入推进{campaign}工作，压实各单位防范电信网络诈骗工作责任，{issuer}（以下简称甲方）与{unit}（以下简称乙方）签订本责任书。\n\n"
+        "一、工作目标\n"
+        "乙方在职干部职工{staff}人，每人动员亲友安装并注册国家反诈中心APP不少于{quota}个，全单位任务数{quota_total}个，于{deadline}前全部完成。\n\n"
+        "二、工作职责\n{duties}\n\n"
+        "三、工作要求\n"
+        "（一）乙方主要负责同志为第一责任人，明确分管领导和联络员，每日按时报送安装注册情况。\n"
+        "（二）乙方应如实报送数据，不得虚报、瞒报；甲方将不定期随机抽查，抽查不合格的予以通报并发出提示函。\n"
+        "（三）连续落后、列入约谈名单的单位，由甲方约谈其主要负责同志，并跟踪整改落实情况。\n\n"
+        "四、责任期限\n"
+        "本责任书自{start}起至{deadline}止。本责任书一式两份，甲乙双方各执一份。\n\n"
+        "甲方（盖章）：{issuer}\n负责人（签字）：\n\n"
+        "乙方（盖章）：{unit}\n负责人（签字）：{signatory}\n\n"
+        "签订日期：{signed_on}",
+        "Responsibility letter: preventing telecom and online fraud\n\n"
+        "To carry the {campaign} forward and make every unit answer for preventing telecom and online fraud, {issuer} "
+        "(party A) and {unit} (party B) sign this letter.\n\n"
+        "1. Goal\n"
+        "Party B's {staff} staff each get at least {quota} relatives and friends to install and register the National "
+        "Anti-Fraud Center app: {quota_total} for the unit, all by {deadline}.\n\n"
+        "2. Duties\n{duties}\n\n"
+        "3. Requirements\n"
+        "(1) Party B's head answers for the campaign, names a deputy in charge and a coordinator, and reports every day.\n"
+        "(2) Party B reports truthfully; party A checks random samples unannounced; a unit below the mark is named and sent a reminder letter.\n"
+        "(3) A unit lagging several days running is on the laggard list: party A talks with its head and follows up the measures agreed.\n\n"
+        "4. Term\nFrom {start} to {deadline}. Two copies, one for each party.\n\n"
+        "Party A (seal): {issuer}\nHead (signature):\n\n"
+        "Party B (seal): {unit}\nHead (signature): {signatory}\n\n"
+        "Signed on: {signed_on}"),
+    "resp.template.duties.township": (
+        "（一）落实属地责任，组织辖区村（社区）网格员入户宣传，动员群众安装注册国家反诈中心APP。\n"
+        "（二）督促辖区学校、企业、服务窗口落实推广任务，张贴二维码宣传物料。\n"
+        "（三）组织本单位干部职工动员亲友安装注册，确保人人达标。",
+        "(1) Answer for its area: grid workers visit households and get residents to install and register the app.\n"
+        "(2) Make the schools, enterprises and service windows of its area do their part and display the QR posters.\n"
+        "(3) Get every member of its staff to reach their quota among relatives and friends."),
+    "resp.template.duties.department": (
+        "（一）组织本单位干部职工动员亲友安装注册国家反诈中心APP，确保人人达标。\n"
+        "（二）落实行业监管责任，督促主管行业、监管企业和服务窗口开展宣传推广。\n"
+        "（三）结合本单位业务，在办事场所张贴二维码宣传物料。",
+        "(1) Get every member of its staff to reach their quota among relatives and friends.\n"
+        "(2) Answer for its sector: make the enterprises and windows it regulates promote the app.\n"
+        "(3) Display the QR posters where it serves the public."),
+    "resp.title": ("责任书文本", "The letter's text"),
+    "resp.template_help": ("可用占位符：{fields}。每个单位的责任书按此模板生成；第一行为标题，“一、”开头的行为小标题。",
+                           "Placeholders: {fields}. Each unit's letter is made from this text; the first line is the title, "
+                           "lines beginning 一、 (or 1.) are headings."),
+    "resp.part.body": ("责任书正文", "The letter"),
+    "resp.part.duties.township": ("乡镇（社区）的工作职责 {duties}", "Townships' duties {duties}"),
+    "resp.part.duties.department": ("县直单位的工作职责 {duties}", "County departments' duties {duties}"),
+    "resp.save_template": ("保存模板", "Save the template"),
+    "resp.reset_template": ("恢复默认文本", "Back to the built-in text"),
+    "resp.template_saved": ("已保存模板。", "Template saved."),
+    "resp.edited": ("（已修改）", " (edited)"),
+    "resp.generate": ("生成责任书", "Make the letters"),
+    "resp.download_pdf": ("下载该单位责任书 PDF", "Download this unit's letter (PDF)"),
+    "resp.download_docx": ("下载该单位责任书 Word", "Download this unit's letter (Word)"),
+    "resp.download_all": ("下载全部单位责任书 PDF（{count} 份）", "Download every unit's letter (PDF, {count})"),
+    "resp.scan": ("签字盖章扫描件", "Signed scan"),
+    "resp.scan_help": ("PDF 或图片（PNG、JPG），不超过上传大小上限。", "A PDF or an image (PNG, JPG), within the upload size limit."),
+    "resp.attach": ("上传扫描件", "Attach the scan"),
+    "resp.attached": ("已上传扫描件。", "Scan attached."),
+    "resp.download_scan": ("下载扫描件：{name}", "Download the scan: {name}"),
+    "resp.status": ("状态", "Status"),
+    "resp.status.signed": ("已签订", "Signed"),
+    "resp.status.unsigned": ("未签订", "Not signed"),
+    "resp.status.scan_missing": ("已签订，缺扫描件", "Signed, scan missing"),
+    "resp.register": ("责任书台账", "Register"),
+    "resp.empty_template": ("模板不能为空。", "The template must not be empty."),
+    "resp.template_too_long": ("模板过长（{value} 字，最多 {max} 字）。", "The template is too long ({value} characters, at most {max})."),
+    "resp.bad_placeholder": ("模板中有无法识别的占位符或花括号：{value}。可用：{known}", "Unknown placeholder or stray brace: {value}. Known: {known}"),
+    "resp.no_such_template": ("没有这部分模板：{value}", "No such template part: {value}"),
+    "resp.scan_type": ("扫描件须为 PDF、PNG 或 JPG 文件：{name}", "A scan must be a PDF, PNG or JPG file: {name}"),
+    "resp.scan_not_as_named": ("文件内容与扩展名不符：{name}", "The file is not of the type its name says: {name}"),
+    "resp.sign_first": ("请先登记 {unit} 的签订情况，再上传扫描件。", "Record {unit}'s signature first, then attach the scan."),
 }

@@ -8,7 +8,7 @@ from campaign.infra import clock, settings
 from campaign.installs import rankings
 from campaign.supervision import letters
 from campaign.supervision import spot_checks as supervision
-from ui import supervision_samples, supervision_talks
+from ui import supervision_letters, supervision_samples, supervision_talks
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("sup.title"))
@@ -105,6 +105,9 @@ with resp_tab:
             if st.button(t("letter.resp.record"), type="primary", key="resp_save"):
                 ui.run_write(lambda: letters.sign(db, me, int(unit_id), signed_on, signed_by), t("letter.resp.saved"))
     st.subheader(t("letter.resp.signed_list"))
-    st.dataframe(pd.DataFrame(table[table["signed"]]), column_order=["unit", "group", "signed_on", "signed_by"],
-                 column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group"))},
+    st.dataframe(pd.DataFrame(table[table["signed"]]).assign(status=lambda f: [t(f"resp.status.{s}") for s in f["status"]]),
+                 column_order=["unit", "group", "signed_on", "signed_by", "status", "scan"],
+                 column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group")),
+                                "status": t("resp.status"), "scan": t("resp.scan")},
                  hide_index=True, width="stretch", key="resp_signed")
+    supervision_letters.render(db, me, table)  # issue 20: the letters as documents, the signed scans, the template
