@@ -65,6 +65,7 @@ TEXTS = {
                                      "The quota per person ({value}) may not be below the guidance number ({guidance}): change the "
                                      "guidance first, or give single units or people a lower quota with its reason in a file."),
     "nav.unlocks": ("解锁申请", "Unlock requests"),
+    "settings.section_issue20": ("任务指导数、解锁与抽样", "Quota guidance, unlocking and sampling"),
     "settings.unlock_hours": ("解锁时长（小时）", "Unlock window (hours)"),
     "settings.unlock_hours_help": ("管理员批准解锁申请后，该单位该日在此时长内重新开放录入，到时自动关闭。",
                                    "After an administrator approves an unlock request, the unit's day is open again for this long, then closes by itself."),
