@@ -93,7 +93,6 @@ TEXTS = {
     "unlock.col.answer": ("答复", "Answer"),
     "unlock.col.until": ("开放至", "Open until"),
     "unlock.col.decided_by": ("审批人", "Answered by"),
-    "unlock.open_count": ("待审批 {count} 件", "{count} awaiting an answer"),
     "unlock.none": ("暂无解锁申请。", "No unlock request yet."),
     "unlock.pick": ("处理申请", "Answer a request"),
     "unlock.hours": ("开放时长（小时）", "Open for (hours)"),

@@ -152,7 +152,3 @@ def mine(db, actor, *, unit_id=None, now=None) -> pd.DataFrame:
     params = [actor.name] + ([int(unit_id)] if unit_id is not None else [])
     return _framed(pd.read_sql_query(sql, db.conn, params=params), now or clock.now())
 
-
-def open_count(db) -> int:
-    """Requests awaiting an answer."""
-    return db.execute("SELECT COUNT(*) FROM install_unlocks WHERE status = 'open'").fetchone()[0]

@@ -11,7 +11,7 @@ t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("unlock.title"))
 st.caption(t("unlock.help"))
 table = unlocks.list_requests(db)
-st.metric(t("unlock.state.open"), t("unlock.open_count", count=int((table["state"] == unlocks.OPEN).sum())))
+st.metric(t("unlock.state.open"), int((table["state"] == unlocks.OPEN).sum()))
 if table.empty:
     st.info(t("unlock.none"))
     st.stop()
@@ -26,7 +26,7 @@ st.dataframe(shown, hide_index=True, width="stretch", key="unlock_table",
 pending = table[table["state"].isin([unlocks.OPEN, unlocks.ACTIVE])]
 if pending.empty:
     st.stop()
-labels = {int(r.id): f"{t('unlock.state.' + r.state)} · {r.unit} {r.day} · {r.requested_by}" for r in pending.itertuples()}
+labels = {int(r.id): f"{r.unit} {r.day} · {r.requested_by}" for r in pending.itertuples()}
 chosen = st.selectbox(t("unlock.pick"), list(labels), format_func=labels.get, key="unlock_pick")
 row = pending.set_index("id").loc[chosen]
 if row["state"] == unlocks.ACTIVE:
