@@ -319,7 +319,7 @@ TEXTS = {
     "field.not_found": ("查无此人", "Not found"),
     "field.note": ("备注", "Note"),
     "report.title": ("{round}抽查情况报告", "Spot-check report: {round}"),
-    "report.meta": ("{office} · 督导日期 {day} · 制表 {made}", "{office} · round of {day} · made {made}"),
+    "report.meta": ("{office}\n督导日期 {day} · 制表 {made}", "{office}\nround of {day} · made {made}"),
     "report.summary": ("本轮抽查 {units} 个单位 {checked} 人，已安装并注册 {compliant} 人，合格率 {rate}（要求不低于 {min_rate}）；"
                        "不合格单位 {flagged} 个，查无此人 {not_found} 人，复查 {rechecks} 人；据本轮抽查发出提示函 {letters} 份。",
                        "{units} units and {checked} people checked; {compliant} installed and registered: {rate} (pass mark {min_rate}); "
