@@ -5,6 +5,7 @@ import io
 import re
 
 from campaign.infra.fonts import FAMILY, new_pdf
+from campaign.supervision.letters_render import new_docx
 from campaign.supervision.responsibility import Document
 
 HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|\d+\.\s)")
@@ -61,20 +62,11 @@ def pdf_bytes(documents: list[Document]) -> bytes:
 
 def docx_bytes(doc: Document) -> bytes:
     """One letter as a .docx (A4, 仿宋 body, 黑体 headings) for a unit that edits before stamping."""
-    from docx import Document as Word
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
-    word = Word()
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(25))
-    normal = word.styles["Normal"]
-    normal.font.size = Pt(14)
-    normal.font.name = "FangSong"
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    word = new_docx()
     title = word.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(doc.title)
