@@ -117,3 +117,10 @@ def test_laggard_since_follows_the_daily_lists_of_the_demo(demo_db, day):
                 lists[d] = set(rankings.laggards(demo_db, d)["unit_id"])
         assert all(unit in lists[first + dt.timedelta(days=k)] for k in range((dt.date.fromisoformat(day) - first).days + 1))
         assert first == start or unit not in lists[first - dt.timedelta(days=1)]
+
+
+def test_the_demo_talked_with_two_laggards(demo_db):
+    table = talks.laggards_with_talks(demo_db, DAY).sort_values("code")
+    talked = table[table["talk_on"].notna()]
+    assert len(talked) == 2 and talked["code"].tolist() == table["code"].head(2).tolist()
+    assert all(dt.date.fromisoformat(on) > since for on, since in zip(talked["talk_on"], talked["since"]))
