@@ -53,8 +53,9 @@ def unit_townships(db, townships, alias_map: dict) -> dict[int, str]:
     return result
 
 
-def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships) -> tuple[dict, dict]:
-    """({township: {channel: installs}}, {channel: installs outside any township}) over the days given."""
+def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships, *, merged=None) -> tuple[dict, dict]:
+    """({township: {channel: installs}}, {channel: installs outside any township}) over the days given
+    (`merged`: reported_by_channel's answer for those days, when the caller has it)."""
     townships = set(townships)
     alias_map = store.aliases(db)
     where = unit_townships(db, townships, alias_map)
@@ -72,7 +73,7 @@ def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships) -
         else:
             outside[channel] = outside.get(channel, 0) + int(value)
 
-    for channel, figures in reported_by_channel(db, first_day, last_day).items():
+    for channel, figures in (merged if merged is not None else reported_by_channel(db, first_day, last_day)).items():
         for key, value in figures.items():
             add(channel, key, value)
     return per_township, outside
@@ -85,12 +86,13 @@ def flagged(reported: int, increase: int | None, margin: float) -> bool:
     return reported - increase > margin * max(increase, 0)
 
 
-def county_reported(db, first_day: dt.date, last_day: dt.date, *, county=None, townships=None) -> dict[str, int]:
+def county_reported(db, first_day: dt.date, last_day: dt.date, *, county=None, townships=None, merged=None) -> dict[str, int]:
     """{channel: installs} reported anywhere in the county over the days given: every unit's, departments
-    included (below the unit `county` only, when given, and of these `townships` only for a township name)."""
+    included (below the unit `county` only, when given, and of these `townships` only for a township name;
+    `merged`: reported_by_channel's answer for those days, when the caller has it)."""
     below = None if county is None else units.descendants(db, [county])
     totals: dict = {}
-    for channel, figures in reported_by_channel(db, first_day, last_day).items():
+    for channel, figures in (merged if merged is not None else reported_by_channel(db, first_day, last_day)).items():
         for key, value in figures.items():
             if _in_county(key, below, townships):
                 totals[channel] = totals.get(channel, 0) + int(value)
@@ -148,7 +150,8 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None, county=None)
         return {**empty, "base": base, "end": end}
     only, townships = townships, store.version_townships(db, version.id)
     before, after = store.registration_sums(db, base), store.registration_sums(db, end)
-    reports, outside = reported_by_township(db, base + dt.timedelta(days=1), end, townships)
+    merged = reported_by_channel(db, base + dt.timedelta(days=1), end)  # read once: the townships' rows and the county's
+    reports, outside = reported_by_township(db, base + dt.timedelta(days=1), end, townships, merged=merged)
     seen = {c for figures in reports.values() for c in figures} | set(outside)
     names = ["staff"] + sorted(seen - {"staff"})
     records = []
@@ -165,7 +168,8 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None, county=None)
     included = set(townships) if only is None else set(townships) & set(only)
     both = [t for t in included if t in after and t in before]
     county_rise = sum(after[t][0] - before[t][0] for t in both) if both else None
-    whole = county_reported(db, base + dt.timedelta(days=1), end, county=county, townships=None if only is None else included)
+    whole = county_reported(db, base + dt.timedelta(days=1), end, county=county,
+                            townships=None if only is None else included, merged=merged)
     names += sorted(set(whole) - set(names))
     placed = sum(sum(reports.get(t, {}).values()) for t in included)
     table = pd.DataFrame(records)
