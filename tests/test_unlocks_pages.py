@@ -6,6 +6,7 @@ import datetime as dt
 from campaign import features
 from campaign.installs import unlocks
 from tests.apptest import errors, open_page
+from tests.helpers import ADMIN
 
 LOCKED = dt.date(2026, 11, 26)
 
@@ -53,3 +54,21 @@ def test_a_refusal_is_read_on_the_entry_page(demo_path):
     at = open_page(demo_path, "entry", user="coord_cx", lang="en")
     at.date_input(key="entry_day").set_value(LOCKED).run()
     assert any("was refused: 请于明日一并报送" in w.value for w in at.warning)
+
+
+def test_the_answer_is_read_on_the_entry_page_of_another_day(demo_path):
+    db = features.connect(demo_path)
+    at = open_page(demo_path, "entry", user="coord_cx")
+    at.date_input(key="entry_day").set_value(LOCKED).run()
+    at.text_input(key="entry_unlock_reason").set_value("漏报两人")
+    at.button(key="entry_unlock_ask").click().run()
+    request_id = int(unlocks.list_requests(db)["id"].iloc[0])
+    unlocks.refuse(db, ADMIN, request_id, "请*明日*一并报送")
+    at = open_page(demo_path, "entry", user="coord_cx")  # today's sheet, as the page opens
+    assert [e.label for e in at.expander if e.label.startswith("我的解锁申请")] == ["我的解锁申请（1）"]
+    mine = next(d.value for d in at.dataframe if "answer" in d.value.columns)
+    assert mine[["state", "unit", "day", "answer"]].values.tolist() == [["未批准", "城厢镇", "2026-11-26", "请*明日*一并报送"]]
+    at.date_input(key="entry_day").set_value(LOCKED).run()
+    assert any(r"请\*明日\*一并报送" in w.value for w in at.warning)  # typed text is not markdown
+    other = open_page(demo_path, "entry", user="coord_gaj")  # another coordinator's page: only their own requests
+    assert not [e for e in other.expander if e.label.startswith("我的解锁申请")]

@@ -1,10 +1,12 @@
 """Unlock requests on an entry page (issue 20): the answer to the user's request for this unit and day, and the
 form that asks when the day is locked. The administrators answer on ui/pages/unlocks.py."""
 
+import datetime as dt
+
 import streamlit as st
 
 import ui
-from campaign.infra import settings
+from campaign.infra import clock, settings
 from campaign.installs import unlocks
 from campaign.org import access
 
@@ -16,15 +18,20 @@ def when(stamp) -> str:
 
 def panel(db, me, unit, day, state: str, *, key: str) -> None:
     """What became of the user's unlock request for the unit's day; on a locked day without one, the form to ask."""
-    t = ui.t
     if me.role not in access.SCOPED:
         return
-    asked = unlocks.mine(db, me, unit_id=unit.id)
-    asked = asked[asked["day"] == day.isoformat()]
+    every = unlocks.mine(db, me)
+    _day(db, me, unit, day, state, every[(every["unit_id"] == unit.id) & (every["day"] == day.isoformat())], key)
+    _history(every, key)
+
+
+def _day(db, me, unit, day, state: str, asked, key: str) -> None:
+    """The answer to the request for this unit and day, or the form to ask."""
+    t = ui.t
     latest = asked.iloc[0] if len(asked) else None  # open requests and open windows come first
-    params = {"unit": unit.name, "day": day.isoformat()}
+    params = {"unit": ui.escaped(unit.name), "day": day.isoformat()}  # st.info renders markdown
     if latest is not None and latest["state"] == unlocks.ACTIVE:
-        st.info(t("unlock.open_until", **params, until=when(latest["until"]), by=latest["decided_by"]), icon=":material/lock_open:")
+        st.info(t("unlock.open_until", **params, until=when(latest["until"]), by=ui.escaped(latest["decided_by"])), icon=":material/lock_open:")
         return
     if state != "locked":
         return
@@ -32,9 +39,26 @@ def panel(db, me, unit, day, state: str, *, key: str) -> None:
         st.info(t("unlock.waiting", **params, at=when(latest["requested_at"])), icon=":material/hourglass_top:")
         return
     if latest is not None and latest["state"] == unlocks.REFUSED:
-        st.warning(t("unlock.refused_note", **params, answer=latest["answer"]))
+        st.warning(t("unlock.refused_note", **params, answer=ui.escaped(latest["answer"])))
     with st.form(f"{key}_form", border=True):
         st.caption(t("unlock.ask_help", hours=settings.get(db, "unlock_hours")))
         reason = st.text_input(t("unlock.reason"), max_chars=unlocks.MAX_TEXT, key=f"{key}_reason")
         if st.form_submit_button(t("unlock.ask"), key=f"{key}_ask"):
             ui.run_write(lambda: unlocks.request(db, me, unit.id, day, reason), t("unlock.sent"))
+
+
+def _history(every, key: str) -> None:
+    """The user's requests of every unit and day with their answers, open when one was answered lately: a
+    coordinator who asked yesterday opens the entry page on today and still reads the answer."""
+    t = ui.t
+    if every.empty:
+        return
+    recent = (clock.now() - dt.timedelta(days=2)).isoformat(timespec="seconds")[:19]
+    fresh = (every["state"] == unlocks.ACTIVE) | (every["decided_at"].fillna("").str[:19] >= recent)
+    with st.expander(t("unlock.mine", count=len(every)), expanded=bool(fresh.any())):
+        shown = every.assign(state=[t(f"unlock.state.{s}") for s in every["state"]], until=every["until"].map(when),
+                             requested_at=every["requested_at"].map(when))
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_mine",
+                     column_order=["state", "unit", "day", "reason", "answer", "until", "requested_at"],
+                     column_config={"state": t("unlock.state"), "unit": t("field.unit"),
+                                    **{c: t(f"unlock.col.{c}") for c in ("day", "reason", "answer", "until", "requested_at")}})

@@ -77,7 +77,7 @@ TEXTS = {
                         "This day is locked. To correct it, give the reason and ask to unlock; once the county anti-fraud centre approves, you can correct it for {hours} hours."),
     "unlock.reason": ("申请原因", "Reason"),
     "unlock.sent": ("已提交解锁申请，请等待县反诈中心审批。", "Unlock request sent; the county anti-fraud centre will answer."),
-    "unlock.mine": ("我的解锁申请", "My unlock requests"),
+    "unlock.mine": ("我的解锁申请（{count}）", "My unlock requests ({count})"),
     "unlock.open_until": ("{unit} {day} 已解锁，可更正至 {until}（{by} 批准）。", "{unit} {day} is unlocked until {until} (approved by {by})."),
     "unlock.waiting": ("{unit} {day} 的解锁申请待审批（{at} 提交）。", "The unlock request for {unit} {day} awaits an answer (sent {at})."),
     "unlock.refused_note": ("{unit} {day} 的解锁申请未获批准：{answer}", "The unlock request for {unit} {day} was refused: {answer}"),
