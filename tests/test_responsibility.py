@@ -3,6 +3,7 @@ administrators edit (PDF with the CJK font embedded, .docx), the signed scan (PD
 bytes, size-limited), and the register's signed / unsigned / scan missing."""
 
 import io
+import json
 import shutil
 import subprocess
 
@@ -15,7 +16,7 @@ from campaign.infra.errors import AccessDenied, FileRejected, InvalidValue
 from campaign.infra.tables import Upload
 from campaign.org import access
 from campaign.supervision import letters, responsibility, responsibility_render
-from tests.helpers import ADMIN, small_county
+from tests.helpers import ADMIN, run, small_county
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -162,3 +163,29 @@ def test_only_administrators_edit_and_attach(county, role):
         with pytest.raises(AccessDenied):
             call()
     assert db.conn.total_changes == before
+
+
+def test_the_command_line_register_letter_and_scan(county, tmp_path):
+    db, ids = county
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    rows = json.loads(run(path, "report", "responsibility", "--format", "json").stdout)
+    assert {r["code"]: (r["status"], r["signed_by"], r["scan"]) for r in rows} == {
+        "T1": ("unsigned", None, None), "T2": ("unsigned", None, None), "D1": ("unsigned", None, None),
+        "D2": ("scan_missing", "王局长", None), "D3": ("unsigned", None, None)}
+    assert list(rows[0]) == ["code", "unit", "group", "signed_on", "signed_by", "scan", "status"]
+    made = run(path, "responsibility", "letter", "D2", "--out", tmp_path / "d2.docx")
+    assert made.returncode == 0
+    assert "县二局" in flat("".join(p.text for p in Word(tmp_path / "d2.docx").paragraphs))
+    assert run(path, "responsibility", "letter", "--out", tmp_path / "all.pdf").returncode == 0
+    assert len(PdfReader(tmp_path / "all.pdf").pages) >= 5  # every ranked unit's letter
+    bad = run(path, "responsibility", "letter", "--out", tmp_path / "all.docx")
+    assert bad.returncode == 1 and "pdf" in bad.stderr and not (tmp_path / "all.docx").exists()
+    assert run(path, "responsibility", "letter", "无此单位", "--out", tmp_path / "x.pdf").returncode == 1
+    (tmp_path / "scan.pdf").write_bytes(PDF)
+    (tmp_path / "fake.pdf").write_bytes(PNG)
+    refused = run(path, "responsibility", "attach", "D2", tmp_path / "fake.pdf")
+    assert refused.returncode == 1 and responsibility.scan(db, ids["D2"]) is None
+    assert run(path, "responsibility", "attach", "县二局", tmp_path / "scan.pdf").returncode == 0
+    assert responsibility.scan(db, ids["D2"]) == ("scan.pdf", "application/pdf", PDF)
+    rows = json.loads(run(path, "report", "responsibility", "--format", "json").stdout)
+    assert [(r["status"], r["scan"]) for r in rows if r["code"] == "D2"] == [("signed", "scan.pdf")]

@@ -57,7 +57,7 @@ def _history(every, key: str) -> None:
     fresh = (every["state"] == unlocks.ACTIVE) | (every["decided_at"].fillna("").str[:19] >= recent)
     with st.expander(t("unlock.mine", count=len(every)), expanded=bool(fresh.any())):
         shown = every.assign(state=[t(f"unlock.state.{s}") for s in every["state"]], until=every["until"].map(when),
-                             requested_at=every["requested_at"].map(when))
+                             requested_at=every["requested_at"].map(when)).fillna({"answer": ""})
         st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_mine",
                      column_order=["state", "unit", "day", "reason", "answer", "until", "requested_at"],
                      column_config={"state": t("unlock.state"), "unit": t("field.unit"),

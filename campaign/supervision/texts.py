@@ -418,6 +418,8 @@ TEXTS = {
     "resp.bad_placeholder": ("模板中有无法识别的占位符或花括号：{value}。可用：{known}", "Unknown placeholder or stray brace: {value}. Known: {known}"),
     "resp.no_such_template": ("没有这部分模板：{value}", "No such template part: {value}"),
     "resp.scan_type": ("扫描件须为 PDF、PNG 或 JPG 文件：{name}", "A scan must be a PDF, PNG or JPG file: {name}"),
+    "resp.bad_out": ("输出文件须为 .pdf 或 .docx（全部单位时只能为 .pdf）：{value}",
+                     "The output must be a .pdf or .docx file (every unit's letters: .pdf only): {value}"),
     "resp.scan_not_as_named": ("文件内容与扩展名不符：{name}", "The file is not of the type its name says: {name}"),
     "resp.sign_first": ("请先登记 {unit} 的签订情况，再上传扫描件。", "Record {unit}'s signature first, then attach the scan."),
 }

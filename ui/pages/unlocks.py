@@ -16,7 +16,7 @@ if table.empty:
     st.info(t("unlock.none"))
     st.stop()
 shown = table.assign(state=[t(f"unlock.state.{s}") for s in table["state"]], until=table["until"].map(when),
-                     requested_at=table["requested_at"].map(when))
+                     requested_at=table["requested_at"].map(when)).fillna({"answer": "", "decided_by": ""})
 st.dataframe(shown, hide_index=True, width="stretch", key="unlock_table",
              column_order=["state", "unit", "day", "requested_by", "reason", "requested_at", "answer", "until", "decided_by"],
              column_config={"state": t("unlock.state"), "unit": t("field.unit"),
