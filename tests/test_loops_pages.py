@@ -63,7 +63,7 @@ def test_a_sample_is_drawn_and_recorded(demo_path):
 def test_a_scan_is_attached_and_the_template_edited(demo_path):
     db = features.connect(demo_path)
     signed = letters.responsibility(db)
-    unit = int(signed[signed["signed"]]["unit_id"].iloc[0])
+    unit = int(signed[signed["status"] == "scan_missing"]["unit_id"].iloc[0])
     at = open_page(demo_path, "supervision")
     at.selectbox(key="resp_doc_unit").set_value(unit).run()
     assert errors(at) == [] and any("已签订，缺扫描件" in c.value for c in at.caption)

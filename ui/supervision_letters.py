@@ -22,7 +22,7 @@ def render(db, me, register) -> None:
     names = dict(zip(register["unit_id"].tolist(), register["unit"].tolist()))
     unit_id = st.selectbox(t("field.unit"), list(names), format_func=names.get, key="resp_doc_unit")
     row = register.set_index("unit_id").loc[unit_id]
-    st.caption(f"{t('resp.status')}：{t('resp.status.' + row['status'])}")
+    st.caption(t("sup.label_value", label=t("resp.status"), value=t("resp.status." + row["status"])))
     doc = responsibility.documents(db, [unit_id])[0]
     pdf, docx = _files(doc)
     left, right = st.columns(2)

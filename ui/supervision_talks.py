@@ -16,7 +16,7 @@ def render(db, me, today) -> None:
     if laggards.empty:
         st.success(t("talk.none_needed"))
     else:
-        st.dataframe(laggards, hide_index=True, width="stretch", key="talk_laggards",
+        st.dataframe(laggards.assign(talk_on=laggards["talk_on"].fillna(t("talk.not_yet"))), hide_index=True, width="stretch", key="talk_laggards",
                      column_order=["unit", "since", "talk_on", "rank", "completion", "installs"],
                      column_config={"unit": t("field.unit"), "since": st.column_config.DateColumn(t("talk.since")),
                                     "talk_on": t("talk.talk_on"), "rank": t("rank.rank"), "installs": t("rank.installs"),
@@ -45,7 +45,7 @@ def render(db, me, today) -> None:
     left, right = st.columns([2, 3])
     with left:  # plain text: what the administrator typed is not markdown
         for field in ("held_on", "held_by", "attendees", "measures"):
-            st.text(f"{t('talk.' + field)}：{talk[field]}")
+            st.text(t("sup.label_value", label=t("talk." + field), value=talk[field]))
     with right:
         st.caption(t("talk.follow_up"))
         st.dataframe(talks.follow_up(db, talk_id, today), hide_index=True, width="stretch", key="talk_follow_up",

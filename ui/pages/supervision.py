@@ -87,7 +87,9 @@ with checks_tab:
 with resp_tab:
     table = letters.responsibility(db)
     table["group"] = [t(f"group.{g}") for g in table["group"]]
-    st.metric(t("letter.resp.signed"), t("letter.resp.count", signed=int(table["signed"].sum()), units=len(table)))
+    signed_col, scans_col = st.columns(2)
+    signed_col.metric(t("letter.resp.signed"), t("letter.resp.count", signed=int(table["signed"].sum()), units=len(table)))
+    scans_col.metric(t("resp.scans_missing"), int((table["status"] == "scan_missing").sum()))  # issue 20
     st.subheader(t("letter.resp.unsigned"))
     missing = table[~table["signed"]]
     if missing.empty:
@@ -105,7 +107,8 @@ with resp_tab:
             if st.button(t("letter.resp.record"), type="primary", key="resp_save"):
                 ui.run_write(lambda: letters.sign(db, me, int(unit_id), signed_on, signed_by), t("letter.resp.saved"))
     st.subheader(t("letter.resp.signed_list"))
-    st.dataframe(pd.DataFrame(table[table["signed"]]).assign(status=lambda f: [t(f"resp.status.{s}") for s in f["status"]]),
+    st.dataframe(pd.DataFrame(table[table["signed"]]).assign(status=lambda f: [t(f"resp.status.{s}") for s in f["status"]],
+                                                              scan=lambda f: f["scan"].fillna("")),
                  column_order=["unit", "group", "signed_on", "signed_by", "status", "scan"],
                  column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group")),
                                 "status": t("resp.status"), "scan": t("resp.scan")},
