@@ -2,6 +2,7 @@
 recorded since it joined the list; the talk is shown with the unit's figures in the days after it."""
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -12,7 +13,7 @@ from campaign.infra.errors import AccessDenied, InvalidValue
 from campaign.installs import rankings
 from campaign.org import access
 from campaign.supervision import talks
-from tests.helpers import ADMIN, count, load, small_county
+from tests.helpers import ADMIN, count, load, run, small_county
 
 DAY = dt.date(2026, 11, 28)
 # 乙镇 leads 甲镇 on the 20th and from the 24th, trails it on the 21st to the 23rd; 县三局 never installs.
@@ -124,3 +125,16 @@ def test_the_demo_talked_with_two_laggards(demo_db):
     talked = table[table["talk_on"].notna()]
     assert len(talked) == 2 and talked["code"].tolist() == table["code"].head(2).tolist()
     assert all(dt.date.fromisoformat(on) > since for on, since in zip(talked["talk_on"], talked["since"]))
+
+
+def test_the_command_line_lists_the_laggards_with_their_talks(county):
+    db, ids = county
+    talks.record_talk(db, ADMIN, ids["D3"], "2026-11-21", "县反诈中心", "县三局局长", "本周内全员安装")
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    rows = json.loads(run(path, "report", "talks", "--date", "2026-11-28", "--format", "json").stdout)
+    assert list(rows[0]) == ["code", "unit", "group", "rank", "completion", "since", "talk_on"]
+    table = talks.laggards_with_talks(db, DAY)
+    assert {r["code"]: (r["since"], r["talk_on"]) for r in rows} == {
+        code: (since.isoformat(), None if pd.isna(on) else on) for code, since, on in zip(table["code"], table["since"], table["talk_on"])}
+    assert [(r["since"], r["talk_on"]) for r in rows if r["code"] == "D3"] == [("2026-11-20", "2026-11-21")]
+    assert run(path, "report", "talks", "--date", "2026-13-01").returncode == 1

@@ -158,6 +158,30 @@ def report_responsibility(root, fmt):
     emit(table.astype(object).where(table.notna(), None), fmt)  # what a unit does not have is null, not NaN
 
 
+@click.command("talks")
+@DATE
+@FORMAT
+@pass_root
+def report_talks(root, day, fmt):
+    """The laggard list (约谈名单) of a day with each unit's talk: `since` is the day it joined the list,
+    `talk_on` the day of its talk since then (null: still to be talked with, flagged on the overview).
+
+    Example: python -m campaign report talks --date 2026-11-28 --format json
+    """
+    from campaign.infra.parse import parse_date
+    from campaign.supervision import talks
+
+    try:
+        if day is not None and parse_date(day) is None:
+            raise InvalidValue("error.bad_date", value=day)
+        table = talks.laggards_with_talks(root.connect(), day and parse_date(day))
+    except CampaignError as error:
+        fail(error)
+    table = table[["code", "unit", "group", "rank", "completion", "since", "talk_on"]].assign(
+        since=table["since"].map(lambda d: d and str(d)))
+    emit(table.astype(object).where(table.notna(), None), fmt)
+
+
 @click.group("responsibility")
 def responsibility_group():
     """Responsibility letters (责任书) as documents (issue 20): a unit's letter from the template; its signed scan."""
@@ -218,4 +242,4 @@ def responsibility_attach(root, unit, file):
 
 
 COMMANDS = {"": (bulletin_command, spot_check, responsibility_group), "import": (import_spot_checks, import_responsibility_letters),
-            "report": (report_spot_checks, report_letters, report_unsigned, report_responsibility)}
+            "report": (report_spot_checks, report_letters, report_unsigned, report_responsibility, report_talks)}
