@@ -22,7 +22,7 @@ def panel(db, me, unit, day, state: str, *, key: str) -> None:
         return
     every = unlocks.mine(db, me)
     _day(db, me, unit, day, state, every[(every["unit_id"] == unit.id) & (every["day"] == day.isoformat())], key)
-    _history(every, key)
+    _history(every, unit, day)
 
 
 def _day(db, me, unit, day, state: str, asked, key: str) -> None:
@@ -47,18 +47,17 @@ def _day(db, me, unit, day, state: str, asked, key: str) -> None:
             ui.run_write(lambda: unlocks.request(db, me, unit.id, day, reason), t("unlock.sent"))
 
 
-def _history(every, key: str) -> None:
-    """The user's requests of every unit and day with their answers, open when one was answered lately: a
+def _history(every, unit, day) -> None:
+    """The user's other requests still waiting, open, or answered in the last two days, one line each: a
     coordinator who asked yesterday opens the entry page on today and still reads the answer."""
     t = ui.t
-    if every.empty:
-        return
     recent = (clock.now() - dt.timedelta(days=2)).isoformat(timespec="seconds")[:19]
-    fresh = (every["state"] == unlocks.ACTIVE) | (every["decided_at"].fillna("").str[:19] >= recent)
-    with st.expander(t("unlock.mine", count=len(every)), expanded=bool(fresh.any())):
-        shown = every.assign(state=[t(f"unlock.state.{s}") for s in every["state"]], until=every["until"].map(when),
-                             requested_at=every["requested_at"].map(when)).fillna({"answer": ""})
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_mine",
-                     column_order=["state", "unit", "day", "reason", "answer", "until", "requested_at"],
-                     column_config={"state": t("unlock.state"), "unit": t("field.unit"),
-                                    **{c: t(f"unlock.col.{c}") for c in ("day", "reason", "answer", "until", "requested_at")}})
+    other = ~((every["unit_id"] == unit.id) & (every["day"] == day.isoformat()))
+    live = every["state"].isin([unlocks.OPEN, unlocks.ACTIVE]) | (every["decided_at"].fillna("").str[:19] >= recent)
+    shown = every[other & live].head(5)
+    if shown.empty:
+        return
+    lines = [t(f"unlock.line.{r.state}", unit=ui.escaped(r.unit), day=r.day, at=when(r.requested_at), until=when(r.until),
+               answer=ui.escaped(r.answer or "")) for r in shown.itertuples()]
+    st.info(t("unlock.mine", count=len(shown)) + "\n\n" + "\n".join(f"- {line}" for line in lines),
+            icon=":material/lock_clock:")
