@@ -58,6 +58,6 @@ def _history(every, unit, day) -> None:
     if shown.empty:
         return
     lines = [t(f"unlock.line.{r.state}", unit=ui.escaped(r.unit), day=r.day, at=when(r.requested_at), until=when(r.until),
-               answer=ui.escaped(r.answer or "")) for r in shown.itertuples()]
+               answer=ui.escaped(r.answer if isinstance(r.answer, str) else "")) for r in shown.itertuples()]
     st.info(t("unlock.mine", count=len(shown)) + "\n\n" + "\n".join(f"- {line}" for line in lines),
             icon=":material/lock_clock:")
