@@ -8,6 +8,7 @@ reminder letter and the flyers are rendered by the same functions the app's down
 
 import io
 import os
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -115,15 +116,49 @@ def pages(db_path: Path) -> None:
         server.stop()
 
 
+def loops(db) -> None:
+    """Issue 20: a unit's responsibility letter, and the report of a round of random samples (drawn after the
+    page shots, so the bulletin there still shows the demo's own rounds)."""
+    from campaign.supervision import responsibility, responsibility_render, round_report, samples
+    from campaign.supervision import spot_checks as supervision
+
+    unit = db.execute("SELECT id FROM units WHERE code = 'D018'").fetchone()[0]  # 县公安局
+    pdf = responsibility_render.pdf_bytes(responsibility.documents(db, [unit]))
+    save("responsibility-letter", flyers.png_from_pdf(pdf, dpi=100)[0])
+    round_id = supervision.add_round(db, ADMIN, "第四轮督导（随机抽查）", clock.today())
+    third = supervision.flagged(db)
+    third = third[third["round"] == "第三轮督导"].sort_values("rate")
+    picked = [int(u) for u in third["unit_id"].head(2)] + [db.execute("SELECT id FROM units WHERE code = 'T01'").fetchone()[0]]
+    rng = random.Random(20261128)
+    for unit_id in picked:
+        sample = samples.draw_sample(db, ADMIN, round_id, unit_id, size=6, seed=20261128)
+        results = {}
+        for person in samples.sample_people(db, ADMIN, sample).itertuples():
+            roll = rng.random()
+            results[person.staff_id] = (roll > 0.12, roll > 0.3, roll < 0.05, "已卸载，当场重新安装" if 0.12 < roll < 0.3 else "")
+            if roll < 0.05:
+                results[person.staff_id] = (False, False, True, "单位称已借调外地，无法核实")
+        samples.record_results(db, ADMIN, sample, clock.today(), "县反诈中心督导组", results)
+    report = round_report.build(db, ADMIN, round_id)
+    save("spot-check-report", flyers.png_from_pdf(round_report.pdf_bytes(report), dpi=100)[0])
+
+
 def main() -> None:
+    """Every screenshot; `python scripts/screenshots.py loops` makes only issue 20's two documents."""
     OUT.mkdir(parents=True, exist_ok=True)
+    only_loops = sys.argv[1:] == ["loops"]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "campaign.db"
         db = features.connect(path)
         demo.load_demo(db, clock.today())
-        documents(db)
+        if not only_loops:
+            documents(db)
         db.conn.close()
-        pages(path)
+        if not only_loops:
+            pages(path)
+        db = features.connect(path)
+        loops(db)
+        db.conn.close()
 
 
 if __name__ == "__main__":

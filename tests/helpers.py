@@ -26,23 +26,23 @@ def small_county(db, start="2026-11-20", deadline="2026-12-19"):
 
     settings.update(db, ADMIN, {"start_date": start, "deadline": deadline})
     load(db, "units", """
-code,name,type,parent,quota
+code,name,type,parent,quota,quota_reason
 C,测试县,county,,
 T1,甲镇,township,C,
 T2,乙镇,township,C,
 D1,县一局,department,C,
-D2,县二局,department,C,10
+D2,县二局,department,C,10,人员多为外勤
 D3,县三局,department,C,
 """)
     load(db, "staff", """
-unit,name,phone,active,quota
+unit,name,phone,active,quota,quota_reason
 甲镇,张一,13800000001,是,
 甲镇,张二,13800000002,是,
 乙镇,李一,13800000003,是,
 乙镇,李二,13800000004,否,
 县一局,王一,,是,
 县二局,赵一,,是,
-县二局,赵二,,是,20
+县二局,赵二,,是,20,新入职
 县三局,钱一,,是,
 """)
 

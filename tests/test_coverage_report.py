@@ -206,6 +206,7 @@ def test_demo_overview_lists_what_needs_attention(demo_db):
     view = coverage_overview.overview(demo_db, "2026-11-28")
     inflated = {i["subject"] for i in view["attention"] if i["code"] == "overview.attn.inflated"}
     assert "龙下乡" in inflated and len(inflated) < 9
-    assert {i["code"] for i in view["attention"]} == {"overview.attn.inflated", "overview.attn.laggard", "overview.attn.no_report"}
+    assert {i["code"] for i in view["attention"]} == {"overview.attn.inflated", "overview.attn.laggard", "overview.attn.no_report",
+                                                      "overview.attn.inflated_county", "overview.attn.laggard_talked"}  # issue 20
     assert set(view["groups"]) == {"township", "department"}
     assert view["reconciliation"]["channels"][0] == "staff"

@@ -114,13 +114,13 @@ def test_a_random_sequence_keeps_every_summary_equal_to_a_recomputation(demo_db,
         elif step in ("quota", "deactivate"):  # a staff file changes one person's quota or active flag
             sid, uid, code, name, phone = rng.choice([p for p in people if p[4]])
             flag, own = ("否", "") if step == "deactivate" else ("是", str(rng.choice([5, 15, 40])))
-            load(db, "staff", f"unit,name,phone,active,quota\n{code},{name},{phone},{flag},{own}")
+            load(db, "staff", f"unit,name,phone,active,quota,quota_reason\n{code},{name},{phone},{flag},{own},病休")
             people = _people(db)
             by_unit = {}
             for p_sid, p_uid, *_ in people:
                 by_unit.setdefault(p_uid, []).append(p_sid)
         elif step == "default_quota":
-            settings.update(db, ADMIN, {"default_quota": rng.choice([20, 25, 35])})
+            settings.update(db, ADMIN, {"quota_guidance": 20, "default_quota": rng.choice([20, 25, 35])})
         else:  # a later campaign start leaves out the first days' reports
             settings.update(db, ADMIN, {"start_date": (start + dt.timedelta(days=2)).isoformat()})
             start += dt.timedelta(days=2)

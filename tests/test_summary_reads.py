@@ -94,7 +94,7 @@ def test_a_random_sequence_keeps_staff_totals_and_reads_equal_to_the_raw_rows(de
         elif step in ("quota", "deactivate"):
             sid, uid, code, name, phone = rng.choice([p for p in people if p[4]])
             flag, own = ("否", "") if step == "deactivate" else ("是", str(rng.choice([5, 15, 40])))
-            load(db, "staff", f"unit,name,phone,active,quota\n{code},{name},{phone},{flag},{own}")
+            load(db, "staff", f"unit,name,phone,active,quota,quota_reason\n{code},{name},{phone},{flag},{own},病休")
             people = _people(db)
             touched.add(uid)
         else:  # a later campaign start leaves out the first days' reports

@@ -108,7 +108,8 @@ def test_the_pass_mark_is_a_setting(checked):
 
 def test_a_check_stores_yes_no_only_and_is_audited(checked):
     columns = [row[1] for row in checked.execute("PRAGMA table_info(spot_check_items)")]
-    assert columns == ["check_id", "round_id", "staff_id", "installed", "registered"]
+    # issue 20 adds "not found" and a short note (no phone or ID number: tests/test_samples.py)
+    assert columns == ["check_id", "round_id", "staff_id", "installed", "registered", "not_found", "note"]
     rows = trail.list_audit(checked, entity="spot_check")
     assert len(rows) == 4 and set(rows["actor"]) == {"admin"}
 

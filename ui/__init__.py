@@ -90,3 +90,8 @@ def show_error(error: CampaignError) -> None:
 
 def pct(value) -> str:
     return "—" if value is None else f"{value:.2%}"
+
+
+def escaped(text) -> str:
+    """User text safe inside markdown (issue 20): markdown's and HTML's special characters backslash-escaped."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$&" else ch for ch in str(text))

@@ -22,6 +22,7 @@ PAGES = [
     PageSpec("overview", "ui/pages/overview.py", ":material/dashboard:", ALL_ROLES),  # the app's first page (issue 5)
     PageSpec("rankings", "ui/pages/rankings.py", ":material/leaderboard:", ALL_ROLES),
     PageSpec("entry", "ui/pages/entry.py", ":material/edit_note:", (ADMIN, COORDINATOR)),
+    PageSpec("unlocks", "ui/pages/unlocks.py", ":material/lock_open:", (ADMIN,)),  # issue 20: answered by the centre
     PageSpec("progress", "ui/pages/progress.py", ":material/trending_up:", ALL_ROLES),
     PageSpec("outreach_entry", "ui/pages/outreach_entry.py", ":material/campaign:", (ADMIN, COORDINATOR, GRID_WORKER)),
     PageSpec("outreach_overview", "ui/pages/outreach_overview.py", ":material/hub:", ALL_ROLES),

@@ -159,13 +159,16 @@ def report_coverage(root, as_of, county, fmt):
 @FORMAT
 @pass_root
 def report_reconciliation(root, first_day, last_day, fmt):
-    """Installs reported per township beside the rise in official registrations; flagged rows first.
+    """Installs reported per township beside the rise in official registrations; flagged rows first, then the
+    county's row ("county": true): every unit's staff, departments included, and every channel, against the
+    rise of the whole county.
 
     Example: python -m campaign report reconciliation --from 2026-11-01 --to 2026-11-28 --format csv
     """
     from campaign.coverage import reconcile
 
-    emit(reconcile.reconcile(root.connect(), first_day, last_day)["table"], fmt)
+    table = reconcile.with_county_row(reconcile.reconcile(root.connect(), first_day, last_day))
+    emit(table.astype(object).where(table.notna(), None), fmt)  # what a row does not have is null, not NaN
 
 
 COMMANDS = {"": (targets, population), "import": (import_population, import_registrations, import_peers),

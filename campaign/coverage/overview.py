@@ -4,25 +4,47 @@ import pandas as pd
 
 from campaign.coverage import reconcile as coverage_reconcile
 from campaign.coverage import report as coverage_report
-from campaign.infra import clock
+from campaign.infra import clock, hooks
 from campaign.infra.errors import NotFound
 from campaign.installs import rankings
 
 GROUPS = ("township", "department")
 
 
-def attention(laggards: pd.DataFrame, no_report: pd.DataFrame, reconciliation: dict) -> list[dict]:
-    """What needs a leader's attention, most serious first: {code, subject, params} items."""
+def attention(laggards: pd.DataFrame, no_report: pd.DataFrame, reconciliation: dict, *, since=None, talks=None) -> list[dict]:
+    """What needs a leader's attention, most serious first: {code, subject, params} items.
+
+    A laggard stays flagged until a talk (约谈) is recorded since the day it joined the list (`since`: {unit id:
+    day}; `talks`: {unit id: talk}); then it is listed as talked with, not flagged."""
+    since, talks = since or {}, talks or {}
     items = [{"code": "overview.attn.inflated", "subject": row.township,
               "params": {"reported": int(row.reported), "increase": int(row.increase),
                          "first": reconciliation["first_day"].isoformat(), "last": reconciliation["last_day"].isoformat()}}
              for row in reconciliation["table"].itertuples() if row.flagged and row.increase is not None]
+    county = reconciliation.get("county")
+    if county and county["flagged"] and county["increase"] is not None:  # issue 20: departments included
+        items.append({"code": "overview.attn.inflated_county", "subject": None,
+                      "params": {"reported": county["reported"], "increase": county["increase"], "unplaced": county["unplaced"],
+                                 "first": reconciliation["first_day"].isoformat(), "last": reconciliation["last_day"].isoformat()}})
     items += [{"code": "overview.attn.laggard", "subject": row.unit,
-               "params": {"completion": float(row.completion), "group": row.group}}
-              for row in laggards.itertuples()]
+               "params": {"completion": float(row.completion), "group": row.group,
+                          "since": since[row.unit_id].isoformat() if row.unit_id in since else ""}}
+              for row in laggards.itertuples() if row.unit_id not in talks]
     items += [{"code": "overview.attn.no_report", "subject": row.unit, "params": {"group": row.group}}
               for row in no_report.itertuples()]
+    items += [{"code": "overview.attn.laggard_talked", "subject": row.unit,
+               "params": {"completion": float(row.completion), "group": row.group, "talk_on": talks[row.unit_id]["held_on"],
+                          "held_by": talks[row.unit_id]["held_by"]}}
+              for row in laggards.itertuples() if row.unit_id in talks]
     return items
+
+
+def laggard_talks(db, since: dict) -> dict:
+    """{unit id: talk} from every feature that records talks (the hook LAGGARD_TALKS: supervision)."""
+    found: dict = {}
+    for answer in hooks.call(hooks.LAGGARD_TALKS, db, since):
+        found.update(answer)
+    return found
 
 
 def overview(db, day=None, county=None) -> dict:
@@ -34,9 +56,11 @@ def overview(db, day=None, county=None) -> dict:
         report, trend = None, None
     units = rankings.unit_ranking(db, day, county)
     laggards = rankings.laggards(db, day, county)
+    since = rankings.laggard_since(db, day, county) if len(laggards) else {}  # issue 20: flagged until a talk
     no_report = units[units["no_report"]]
     reconciliation = coverage_reconcile.reconcile(
-        db, None, day, townships=None if county is None or report is None else [t["township"] for t in report["townships"]])
+        db, None, day, townships=None if county is None or report is None else [t["township"] for t in report["townships"]],
+        county=county)
     return {
         "day": day,
         "report": report,
@@ -44,7 +68,7 @@ def overview(db, day=None, county=None) -> dict:
         "groups": {group: rankings.group_summary(units, group) for group in GROUPS},
         "units": units,
         "reconciliation": reconciliation,
-        "attention": attention(laggards, no_report, reconciliation),
+        "attention": attention(laggards, no_report, reconciliation, since=since, talks=laggard_talks(db, since)),
     }
 
 

@@ -7,6 +7,10 @@ org tree (rolled up to its township) or a township name; today that brings in th
 (campaign.installs) and the schools, grids, enterprises and windows (campaign.outreach). A township
 is flagged when its reports exceed the registration increase over the same days by more than the
 margin set in settings.
+
+The county row (issue 20) compares what every unit's staff reported, departments included (their staff
+recruit relatives anywhere in the county, so they belong to no township), and every channel, with the
+rise in the whole county's registrations, flagged by the same margin; the township rows are a part of it.
 """
 
 import datetime as dt
@@ -14,6 +18,7 @@ import datetime as dt
 import pandas as pd
 
 from campaign.coverage import store
+from campaign.org import units
 from campaign.infra import clock, hooks, settings
 
 
@@ -48,8 +53,9 @@ def unit_townships(db, townships, alias_map: dict) -> dict[int, str]:
     return result
 
 
-def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships) -> tuple[dict, dict]:
-    """({township: {channel: installs}}, {channel: installs outside any township}) over the days given."""
+def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships, *, merged=None) -> tuple[dict, dict]:
+    """({township: {channel: installs}}, {channel: installs outside any township}) over the days given
+    (`merged`: reported_by_channel's answer for those days, when the caller has it)."""
     townships = set(townships)
     alias_map = store.aliases(db)
     where = unit_townships(db, townships, alias_map)
@@ -67,7 +73,7 @@ def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships) -
         else:
             outside[channel] = outside.get(channel, 0) + int(value)
 
-    for channel, figures in reported_by_channel(db, first_day, last_day).items():
+    for channel, figures in (merged if merged is not None else reported_by_channel(db, first_day, last_day)).items():
         for key, value in figures.items():
             add(channel, key, value)
     return per_township, outside
@@ -80,19 +86,60 @@ def flagged(reported: int, increase: int | None, margin: float) -> bool:
     return reported - increase > margin * max(increase, 0)
 
 
-def reconcile(db, first_day=None, last_day=None, *, townships=None) -> dict:
+def county_reported(db, first_day: dt.date, last_day: dt.date, *, county=None, townships=None, merged=None) -> dict[str, int]:
+    """{channel: installs} reported anywhere in the county over the days given: every unit's, departments
+    included (below the unit `county` only, when given, and of these `townships` only for a township name;
+    `merged`: reported_by_channel's answer for those days, when the caller has it)."""
+    below = None if county is None else units.descendants(db, [county])
+    totals: dict = {}
+    for channel, figures in (merged if merged is not None else reported_by_channel(db, first_day, last_day)).items():
+        for key, value in figures.items():
+            if _in_county(key, below, townships):
+                totals[channel] = totals.get(channel, 0) + int(value)
+    return totals
+
+
+def _in_county(key, below, townships) -> bool:
+    if isinstance(key, str):  # a township's name
+        return townships is None or key in townships
+    if key is None:  # a channel's report placed in no township: counted for the whole database only
+        return below is None
+    return below is None or key in below
+
+
+def county_row(reported: dict, names: list, increase: int | None, placed: int, margin: float) -> dict:
+    """The county's reconciliation row: reported per channel and in all, the registrations' rise, the excess,
+    and `unplaced` (reported by units in no township: the county departments, mostly)."""
+    total = sum(reported.values())
+    return {"township": None, "county": True, **{f"reported_{c}": reported.get(c, 0) for c in names}, "reported": total,
+            "increase": increase, "excess": None if increase is None else total - increase,
+            "ratio": None if not increase or increase <= 0 else total / increase,
+            "flagged": flagged(total, increase, margin), "unplaced": total - placed}
+
+
+def with_county_row(result: dict, label: str | None = None) -> pd.DataFrame:
+    """A reconciliation's township rows and then its county row ("county": true, "township": `label`, None
+    unless a page names it); a township row has no `unplaced` (NaN)."""
+    table = result["table"]
+    if not result["county"]:
+        return table
+    return pd.concat([table, pd.DataFrame([{**result["county"], "township": label}])], ignore_index=True)
+
+
+def reconcile(db, first_day=None, last_day=None, *, townships=None, county=None) -> dict:
     """Per township over a period: reported installs by channel, registration increase, excess and flag.
 
     The increase runs from the latest snapshot before first_day (else the earliest) to the latest
     snapshot on or before last_day; reports are counted over the days between those snapshots.
-    Defaults: the campaign start to today; townships: only these rows (one county of a city).
+    Defaults: the campaign start to today; townships: only these rows (one county of a city, the unit `county`).
+    "county" is the county's row (county_row), None without two snapshots.
     """
     conf = settings.get_all(db)
     first_day = clock.as_date(first_day or conf["start_date"])
     last_day = clock.as_date(last_day or clock.today())
     version = store.active_version(db, conf)
     empty = {"base": None, "end": None, "first_day": None, "last_day": None, "margin": conf["reconcile_margin"],
-             "table": pd.DataFrame(), "outside": {}, "channels": []}
+             "table": pd.DataFrame(), "outside": {}, "channels": [], "county": None}
     end = store.latest_snapshot(db, last_day)
     if version is None or end is None:
         return empty
@@ -103,7 +150,8 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None) -> dict:
         return {**empty, "base": base, "end": end}
     only, townships = townships, store.version_townships(db, version.id)
     before, after = store.registration_sums(db, base), store.registration_sums(db, end)
-    reports, outside = reported_by_township(db, base + dt.timedelta(days=1), end, townships)
+    merged = reported_by_channel(db, base + dt.timedelta(days=1), end)  # read once: the townships' rows and the county's
+    reports, outside = reported_by_township(db, base + dt.timedelta(days=1), end, townships, merged=merged)
     seen = {c for figures in reports.values() for c in figures} | set(outside)
     names = ["staff"] + sorted(seen - {"staff"})
     records = []
@@ -112,13 +160,21 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None) -> dict:
         reported = sum(by_channel.values())
         increase = after[township][0] - before[township][0] if township in after and township in before else None
         records.append({
-            "township": township, **{f"reported_{c}": by_channel.get(c, 0) for c in names}, "reported": reported,
+            "township": township, "county": False, **{f"reported_{c}": by_channel.get(c, 0) for c in names}, "reported": reported,
             "increase": increase, "excess": None if increase is None else reported - increase,
             "ratio": None if not increase or increase <= 0 else reported / increase,
             "flagged": flagged(reported, increase, conf["reconcile_margin"]),
         })
+    included = set(townships) if only is None else set(townships) & set(only)
+    both = [t for t in included if t in after and t in before]
+    county_rise = sum(after[t][0] - before[t][0] for t in both) if both else None
+    whole = county_reported(db, base + dt.timedelta(days=1), end, county=county,
+                            townships=None if only is None else included, merged=merged)
+    names += sorted(set(whole) - set(names))
+    placed = sum(sum(reports.get(t, {}).values()) for t in included)
     table = pd.DataFrame(records)
     if records:
         table = table.sort_values(["flagged", "excess"], ascending=[False, False], na_position="last")
     return {**empty, "base": base, "end": end, "first_day": base + dt.timedelta(days=1), "last_day": end,
-            "table": table.reset_index(drop=True), "outside": outside, "channels": names}
+            "table": table.reset_index(drop=True), "outside": outside, "channels": names,
+            "county": county_row(whole, names, county_rise, placed, conf["reconcile_margin"])}

@@ -146,11 +146,25 @@ TEXTS = {
     "overview.attention_none": ("暂无需要关注的事项。", "Nothing needs attention."),
     "overview.attn.inflated": ("{subject}：{first} 至 {last} 上报安装 {reported} 人，注册仅增加 {increase} 人",
                                "{subject}: {reported} installs reported {first} to {last}, but registrations rose by only {increase}"),
-    "overview.attn.laggard": ("{subject}：连续落后（完成率 {completion}）", "{subject}: lagging several days running ({completion} complete)"),
+    "overview.attn.laggard": ("{subject}：{since} 起连续落后（完成率 {completion}），尚未约谈",
+                              "{subject}: lagging since {since} ({completion} complete), no talk recorded yet"),
     "overview.attn.no_report": ("{subject}", "{subject}"),
     "overview.attn_inflated": ("上报与注册增量不符的乡镇", "Townships whose reports exceed the registration rise"),
     "overview.attn_laggards": ("约谈名单（连续落后单位）", "Laggards (lagging several days running)"),
     "overview.attn_no_report": ("今日未报单位（{count} 个）", "Units with no report today ({count})"),
     "overview.print_hint": ("打印：使用浏览器的“打印”（Ctrl+P），侧栏与按钮不会打印。", "To print, use the browser's Print (Ctrl+P); the sidebar and buttons are left out."),
     "overview.reconciliation": ("上报与注册增量核对", "Reports against the registration rise"),
+    # issue 20: the county row of the reconciliation
+    "overview.attn.inflated_county": ("全县：{first} 至 {last} 各单位及各渠道共上报安装 {reported} 人（其中县直部门等无法归入乡镇的 {unplaced} 人），全县注册仅增加 {increase} 人",
+                                      "The county: {reported} installs reported {first} to {last} by every unit and channel ({unplaced} of them by "
+                                      "departments and others in no township), but the county's registrations rose by only {increase}"),
+    "overview.attn_inflated_county": ("全县上报与注册增量不符", "The county's reports exceed its registration rise"),
+    "coverage.county_row": ("全县合计", "County total"),
+    "coverage.unplaced": ("其中无法归入乡镇", "Of which in no township"),
+    "coverage.reconcile_county": ("全县合计含县直部门等无法归入乡镇的上报 {unplaced} 人；各乡镇行是其中可归入乡镇的部分。",
+                                  "The county total includes {unplaced} installs reported by departments and others in no township; "
+                                  "the township rows are the part that can be placed."),
+    "overview.attn.laggard_talked": ("{subject}：已于 {talk_on} 约谈（{held_by}），完成率 {completion}",
+                                     "{subject}: talked with on {talk_on} ({held_by}), {completion} complete"),
+    "overview.attn_talked": ("已约谈的落后单位（跟踪整改）", "Laggards talked with (follow-up)"),
 }

@@ -10,6 +10,9 @@ UNITS_CHANGED = "units_changed"
 # Installs recorded over days first..last, by where they were made: (db, first_day, last_day) ->
 # {channel: {unit id or township name: installs}} (for coverage's reconciliation).
 INSTALLS_BY_PLACE = "installs_by_place"
+# Units on the laggard list with the day each joined it: (db, {unit id: date}) -> {unit id: {"id", "held_on",
+# "held_by"}} for the units with a talk (约谈) recorded on or after that day (for coverage's overview; issue 20).
+LAGGARD_TALKS = "laggard_talks"
 
 _HANDLERS: dict[str, list] = {}
 

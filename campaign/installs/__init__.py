@@ -35,7 +35,7 @@ FEATURE = Feature(
     depends=("org",),
     migrations=schema.summaries,
     tables=("install_reports", "entries", "install_unit_days", "install_days", "install_unit_totals",
-            "install_staff_totals", "units_version"),
+            "install_staff_totals", "units_version", "install_unlocks"),
     settings=settings.SETTINGS,
     texts=texts.TEXTS,
     commands=cli.COMMANDS,

@@ -61,6 +61,7 @@ def validate_import(db, actor, frame: pd.DataFrame, conf: dict) -> tuple[pd.Data
         errors.append(RowError(int(lines[row]), column, code, **params))
 
     now, start, max_daily = clock.now(), clock.as_date(conf["start_date"]), conf["max_daily_installs"]
+    windows = installs.unlocked_units(db, actor, now)  # issue 20: locked days an administrator opened for some units
 
     def when(text):  # -> (date or None, error or None)
         day = parse_date(text)
@@ -70,7 +71,7 @@ def validate_import(db, actor, frame: pd.DataFrame, conf: dict) -> tuple[pd.Data
             return day, ("date", "row.future_date", {"value": day.isoformat()})
         if day < start:
             return day, ("date", "row.before_start", {"value": day.isoformat(), "start": start.isoformat()})
-        if installs.day_state(conf, actor, day, now) == "locked":
+        if installs.day_state(conf, actor, day, now) == "locked" and day.isoformat() not in windows:
             return day, ("date", "row.day_locked", {"value": day.isoformat()})
         return day, None
 
@@ -87,6 +88,11 @@ def validate_import(db, actor, frame: pd.DataFrame, conf: dict) -> tuple[pd.Data
         for row in np.flatnonzero(bad[codes]):
             where, code, params = judged[codes[row]][1]
             errors.append(RowError(int(lines[row]), where, code, **params))
+        if column == "date" and windows:  # a locked day opened for some units (issue 20): still locked for the others
+            for position, (day, error) in enumerate(judged):
+                if error is None and day.isoformat() in windows and installs.day_state(conf, actor, day, now) == "locked":
+                    shut = np.flatnonzero((codes == position) & ~np.isin(uid, list(windows[day.isoformat()])))
+                    errors.extend(RowError(int(lines[row]), "date", "row.day_locked", value=day.isoformat()) for row in shut)
     codes, judged = verdicts["date"]
     ordinal = np.array([d.toordinal() if d else -1 for d, _ in judged] + [-1], dtype=np.int64)[codes]
     # The plan's day column is categorical: a million dates cost a million small integers, not strings.

@@ -11,11 +11,15 @@ from campaign.infra.errors import DayLocked, RowError, RowsRejected
 from campaign.infra.parse import parse_whole
 from campaign.infra.phones import shown_phone
 from campaign.installs import summaries
-from campaign.org import access, units
+from campaign.org import access, quotas, units
 
 
-def day_state(conf: dict, actor, day: dt.date, now: dt.datetime) -> str:
-    """'open', or why entries for `day` are refused: 'future', 'before_start', 'locked'."""
+def day_state(conf: dict, actor, day: dt.date, now: dt.datetime, *, unlocked: bool = False) -> str:
+    """'open', or why entries for `day` are refused: 'future', 'before_start', 'locked'.
+
+    `unlocked`: an administrator opened this day for the unit at hand (an approved unlock request whose
+    window is still open, see `unlocked_units`), so a day past its cut-off is open again until the window closes.
+    """
     if day > now.date():
         return "future"
     if day < clock.as_date(conf["start_date"]):
@@ -24,7 +28,26 @@ def day_state(conf: dict, actor, day: dt.date, now: dt.datetime) -> str:
         return "open"
     cutoff = dt.time.fromisoformat(conf["entry_cutoff"])
     closes = dt.datetime.combine(day + dt.timedelta(days=1), cutoff, tzinfo=now.tzinfo)
-    return "open" if now < closes else "locked"
+    return "open" if now < closes or unlocked else "locked"
+
+
+def unlocked_units(db, actor, now=None) -> dict[str, set[int]]:
+    """{day: unit ids} the actor may enter although the day is past its cut-off: their approved unlock
+    requests (campaign.installs.unlocks) whose window is still open, each for its unit and the units below it."""
+    if actor.role not in access.SCOPED:
+        return {}
+    now = now or clock.now()
+    windows: dict[str, set[int]] = {}
+    for unit_id, day, until in db.execute(
+            "SELECT unit_id, day, until FROM install_unlocks WHERE requested_by = ? AND status = 'approved'", [actor.name]):
+        if now < dt.datetime.fromisoformat(until):
+            windows.setdefault(day, set()).update(units.descendants(db, [unit_id]))
+    return windows
+
+
+def is_unlocked(db, actor, unit_id: int, day, now=None) -> bool:
+    """Whether an approved unlock window opens `day` for the actor on this unit now."""
+    return int(unit_id) in unlocked_units(db, actor, now).get(clock.as_date(day).isoformat(), ())
 
 
 def check_value(value, max_daily: int):
@@ -116,7 +139,7 @@ def save_entries(db, actor, unit_id: int, day, values: dict, *, now=None) -> dic
     now = now or clock.now()
     access.require_write(db, actor, [unit_id], roles=(access.ADMIN, access.COORDINATOR))
     conf = settings.get_all(db)
-    state = day_state(conf, actor, day, now)
+    state = day_state(conf, actor, day, now, unlocked=is_unlocked(db, actor, unit_id, day, now))
     if state != "open":
         raise DayLocked(f"error.day_{state}", day=day.isoformat())
     staff_ids = {sid for (sid,) in db.execute("SELECT id FROM staff WHERE unit_id = ? AND active = 1", [unit_id])}
@@ -145,7 +168,7 @@ def entry_sheet(db, actor, unit_id: int, day) -> pd.DataFrame:
     people = summaries.staff_through(db, unit_id, clock.as_date(day).isoformat(), conf["start_date"])
     total = np.array([p[4] for p in people], dtype=np.int64)
     quota = np.array([p[3] if p[3] is not None else unit_quota for p in people], dtype=np.int64)
-    return pd.DataFrame({
+    sheet = pd.DataFrame({
         "id": np.array([p[0] for p in people], dtype=np.int64),
         "name": pd.array([p[1] for p in people], dtype="str"),
         "phone": pd.array([shown_phone(actor, p[2]) for p in people], dtype="str"),
@@ -154,6 +177,7 @@ def entry_sheet(db, actor, unit_id: int, day) -> pd.DataFrame:
         "quota": quota,
         "progress": np.minimum(total / quota, 1.0),
     })
+    return quotas.mark_people(db, unit_id, sheet, conf["quota_guidance"])
 
 
 def history(db, staff_id: int) -> pd.DataFrame:

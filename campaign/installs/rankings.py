@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 
 from campaign.infra import clock, settings
 from campaign.installs import quota, summaries
-from campaign.org import access, units
+from campaign.org import access, quotas, units
 
 RANKED_TYPES = ("township", "community", "department")
 
@@ -37,16 +37,17 @@ def staff_ranking(db, actor, unit_id: int, day=None) -> pd.DataFrame:
     ranks = quota.competition_rank([p[4] for p in people])
     order = sorted(range(len(people)), key=lambda i: (ranks[i], people[i][1]))  # stable: ties stay by id
     installs = np.array([people[i][4] for i in order], dtype=np.int64)
-    quotas = np.array([people[i][3] if people[i][3] is not None else unit_quota for i in order], dtype=np.int64)
-    return pd.DataFrame({
+    quota_of = np.array([people[i][3] if people[i][3] is not None else unit_quota for i in order], dtype=np.int64)
+    table = pd.DataFrame({
         "rank": np.array([ranks[i] for i in order], dtype=np.int64),
         "staff_id": np.array([people[i][0] for i in order], dtype=np.int64),
         "name": pd.array([people[i][1] for i in order], dtype=_STR),
         "installs": installs,
-        "quota": quotas,
-        "completion": np.minimum(installs / quotas, 1.0),
+        "quota": quota_of,
+        "completion": np.minimum(installs / quota_of, 1.0),
         "installs_today": installs - np.array([people[i][5] for i in order], dtype=np.int64),
     })
+    return quotas.mark_people(db, unit_id, table, conf["quota_guidance"], id_column="staff_id")
 
 
 def group_summary(table: pd.DataFrame, group: str) -> dict:
@@ -177,7 +178,7 @@ def unit_ranking(db, day=None, county=None) -> pd.DataFrame:
     every = np.arange(len(held["unit_id"]))
     rank, rank_prev = (_Ranking(credited / held["quota_total"], held["group_code"]).of(every)
                        for credited in (today[1], before[1]))
-    return _table(held, today, before, rank, rank_prev)
+    return quotas.mark_units(db, _table(held, today, before, rank, rank_prev), settings.get(db, "quota_guidance"))
 
 
 def laggards(db, day=None, county=None) -> pd.DataFrame:
@@ -197,7 +198,34 @@ def laggards(db, day=None, county=None) -> pd.DataFrame:
     lagging = _with_totals(db, held, shown, county)
     # A seek per unit costs more than reading the days' rows of the whole city once a tenth of its units are shown.
     figures = _figures(db, lagging, day, county, span, seek=county is not None or len(shown) * 10 <= len(held["unit_id"]))
-    return _table(lagging, figures["day"], figures["prev"], ranking[day].of(shown), ranking[prev].of(shown))
+    table = _table(lagging, figures["day"], figures["prev"], ranking[day].of(shown), ranking[prev].of(shown))
+    return quotas.mark_units(db, table, conf["quota_guidance"])
+
+
+def laggard_since(db, day=None, county=None) -> dict[int, dt.date]:
+    """unit id -> the day it joined the laggard list, for each unit on the list on `day` (the first day of its
+    current run of days on the list; the rule of `laggards`, day by day back from `day`)."""
+    day = clock.as_date(day or clock.today())
+    conf = settings.get_all(db)
+    n, days = conf["laggard_bottom"], conf["laggard_days"]
+    # Before the campaign starts every unit is in the bottom (nothing credited, everyone ties), as laggards() sees it.
+    first = min(clock.as_date(conf["start_date"]), day) - dt.timedelta(days=days - 1)
+    held = summaries.unit_totals(db, RANKED_TYPES, county, ("quota_total", "credited"), named=False)
+    recent = [first + dt.timedelta(days=k) for k in range((day - first).days + 1)]
+    # Every day's rows at once, summed into credited-through-each-day per unit (one read, not one a day).
+    rows = summaries.day_offsets(db, first.isoformat(), day.isoformat(), None if county is None else held["unit_id"])
+    placed = _Rows(held, rows)
+    through = np.zeros((len(recent), len(held["unit_id"])), dtype=np.int64)
+    np.add.at(through, (rows["offset"][placed.known], placed.at[placed.known]), rows["credited"][placed.known])
+    through = through.cumsum(axis=0)
+    bottoms = [_Ranking(through[k] / held["quota_total"], held["group_code"]).bottom(n) for k in range(len(recent))]
+    since = {}
+    for at in quota.laggards(bottoms, days):
+        k = len(recent) - 1
+        while k > 0 and at in bottoms[k - 1]:
+            k -= 1
+        since[int(held["unit_id"][at])] = recent[min(k + days - 1, len(recent) - 1)]
+    return since
 
 
 def _with_totals(db, held: dict, shown: np.ndarray, county) -> dict:

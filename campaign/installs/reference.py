@@ -9,7 +9,7 @@ import pandas as pd
 from campaign.infra import clock, settings
 from campaign.installs import quota
 from campaign.installs.rankings import unit_info
-from campaign.org import access, units
+from campaign.org import access, quotas, units
 from campaign.org import staff as staff_mod
 
 
@@ -54,7 +54,7 @@ def unit_ranking_from_raw(db, day=None) -> pd.DataFrame:
     before.columns = ["unit_id", "completion_prev", "rank_prev", "installs_prev"]
     reported = staff.groupby("unit_id")["reported"].sum().rename("reports_today")
     table = today.merge(before, on="unit_id").merge(reported, on="unit_id")
-    return _with_changes(table)
+    return quotas.mark_units(db, _with_changes(table), conf["quota_guidance"])
 
 
 def staff_ranking_from_raw(db, actor, unit_id: int, day=None) -> pd.DataFrame:
@@ -67,7 +67,8 @@ def staff_ranking_from_raw(db, actor, unit_id: int, day=None) -> pd.DataFrame:
     staff["rank"] = quota.competition_rank(list(staff["installs"]))
     staff["installs_today"] = staff["installs"] - staff["installs_prev"]
     staff = staff.sort_values(["rank", "name"])
-    return staff[["rank", "staff_id", "name", "installs", "quota", "completion", "installs_today"]].reset_index(drop=True)
+    table = staff[["rank", "staff_id", "name", "installs", "quota", "completion", "installs_today"]].reset_index(drop=True)
+    return quotas.mark_people(db, unit_id, table, settings.get(db, "quota_guidance"), id_column="staff_id")
 
 
 def laggards_from_raw(db, day=None) -> pd.DataFrame:
@@ -161,4 +162,5 @@ def entry_sheet_from_raw(db, actor, unit_id: int, day) -> pd.DataFrame:
     sheet["total"] = sheet["total"].fillna(0).astype(int)
     sheet["today"] = sheet["today"].astype("Int64")
     sheet["progress"] = (sheet["total"] / sheet["quota"]).clip(upper=1.0)
-    return sheet[["id", "name", "phone", "today", "total", "quota", "progress"]]
+    return quotas.mark_people(db, unit_id, sheet[["id", "name", "phone", "today", "total", "quota", "progress"]].copy(),
+                              conf["quota_guidance"])

@@ -83,3 +83,28 @@ def m005_no_install_day_index(db):
     # Every by-day question is answered by the summaries; the raw reports are read per person
     # (install_reports_current). The day index only cost each write (0.5 s of a million-row import).
     db.execute("DROP INDEX IF EXISTS install_reports_day")
+
+
+@summaries()
+def m006_unlock_requests(db):
+    # Issue 20: after the cut-off a coordinator asks for a unit's day to be opened again; an administrator
+    # approves it for a set time (until) or refuses it with a reason (answer).
+    db.executescript(
+        """
+        CREATE TABLE install_unlocks (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            day TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'approved', 'refused')),
+            decided_by TEXT,
+            decided_at TEXT,
+            answer TEXT,
+            until TEXT
+        );
+        CREATE INDEX install_unlocks_requester ON install_unlocks(requested_by, status);
+        CREATE INDEX install_unlocks_status ON install_unlocks(status, requested_at);
+        """
+    )

@@ -363,6 +363,22 @@ def unit_days_of(db, unit_ids: np.ndarray, after: str, until: str, columns=DAY_C
                      " AND day > ? AND day <= ?", [json.dumps(np.asarray(unit_ids).tolist()), after, until], columns)
 
 
+def day_offsets(db, first: str, last: str, unit_ids=None, column: str = "credited") -> dict:
+    """The per-unit day rows with first <= day <= last (of the units `unit_ids`, by a seek each, when given) as
+    numpy unit_id, `offset` (days after `first`) and `column`: what a day-by-day look back reads at once
+    (issue 20: laggard_since)."""
+    if column not in FIGURES:
+        raise ValueError(column)
+    select = (f"SELECT group_concat(unit_id), group_concat(CAST(julianday(day) - julianday(?) AS INTEGER)), group_concat({column})"
+              " FROM install_unit_days ")
+    if unit_ids is None:
+        rows = db.execute(select + "INDEXED BY install_unit_days_cover WHERE day >= ? AND day <= ?", [first, first, last]).fetchone()
+    else:
+        rows = db.execute(select + "WHERE unit_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day <= ?",
+                          [first, json.dumps(np.asarray(unit_ids).tolist()), first, last]).fetchone()
+    return {name: _ints(text) for name, text in zip(("unit_id", "offset", column), rows)}
+
+
 def _day_rows(db, sql: str, params: list, columns) -> dict:
     """`sql` with {} for the columns asked for, each as one comma-joined text that numpy parses."""
     picked = [c for c in DAY_COLUMNS if c in columns]

@@ -6,7 +6,7 @@ from campaign.infra import audit, hooks
 from campaign.infra.errors import RowError
 from campaign.infra.imports import ImportKind
 from campaign.infra.parse import NO, PHONE, YES, positive_int
-from campaign.org import access, staff, units
+from campaign.org import access, quotas, staff, units
 
 # ---- units -------------------------------------------------------------------------------
 
@@ -31,9 +31,10 @@ def validate_units(db, actor, frame, conf):
         quota, reason = positive_int(row.quota)
         if reason:
             errors.append(RowError(r, "quota", reason, value=row.quota))
-        plan.append((row.code, row.name, unit_type, row.parent, quota, r))
+        why = _quota_reason(quota, row.quota_reason, conf, r, errors)
+        plan.append((row.code, row.name, unit_type, row.parent, quota, r, why))
     in_file_names = {name: code for code, name, *_ in plan}
-    for code, name, unit_type, parent, quota, r in plan:
+    for code, name, unit_type, parent, quota, r, _why in plan:
         if parent and parent not in known and parent not in names and parent not in file_codes and parent not in in_file_names:
             errors.append(RowError(r, "parent", "row.unknown_unit", value=parent))
         if parent and parent in (code, name):
@@ -43,24 +44,26 @@ def validate_units(db, actor, frame, conf):
 
 def apply_units(db, actor, plan):
     new = updated = 0
-    for code, name, unit_type, _parent, quota, _r in plan:
-        old = db.execute("SELECT id, name, type, quota FROM units WHERE code = ?", [code]).fetchone()
+    for code, name, unit_type, _parent, quota, _r, why in plan:
+        old = db.execute("SELECT id, name, type, quota, quota_reason FROM units WHERE code = ?", [code]).fetchone()
         if old is None:
             uid = db.execute(
-                "INSERT INTO units (code, name, type, quota) VALUES (?, ?, ?, ?)", [code, name, unit_type, quota]
-            ).lastrowid
-            audit.record(db, actor, "create", "unit", code, unit_id=uid, new={"name": name, "type": unit_type, "quota": quota})
+                "INSERT INTO units (code, name, type, quota, quota_reason) VALUES (?, ?, ?, ?, ?)",
+                [code, name, unit_type, quota, why]).lastrowid
+            audit.record(db, actor, "create", "unit", code, unit_id=uid,
+                         new={"name": name, "type": unit_type, "quota": quota, "quota_reason": why})
             new += 1
-        elif (old[1], old[2], old[3]) != (name, unit_type, quota):
-            db.execute("UPDATE units SET name = ?, type = ?, quota = ?, active = 1 WHERE id = ?", [name, unit_type, quota, old[0]])
+        elif tuple(old[1:]) != (name, unit_type, quota, why):
+            db.execute("UPDATE units SET name = ?, type = ?, quota = ?, quota_reason = ?, active = 1 WHERE id = ?",
+                       [name, unit_type, quota, why, old[0]])
             audit.record(db, actor, "update", "unit", code, unit_id=old[0],
-                         old={"name": old[1], "type": old[2], "quota": old[3]},
-                         new={"name": name, "type": unit_type, "quota": quota})
+                         old={"name": old[1], "type": old[2], "quota": old[3], "quota_reason": old[4]},
+                         new={"name": name, "type": unit_type, "quota": quota, "quota_reason": why})
             updated += 1
     ids = units.lookup(db)
     file_ids = {code: ids[code] for code, *_ in plan}
     file_names = {name: ids[code] for code, name, *_ in plan}
-    for code, _name, _type, parent, _quota, _r in plan:
+    for code, _name, _type, parent, *_ in plan:
         parent_id = file_ids.get(parent) or file_names.get(parent) or ids.get(parent) if parent else None
         db.execute("UPDATE units SET parent_id = ? WHERE code = ?", [parent_id, code])
     hooks.call(hooks.UNITS_CHANGED, db)  # quotas and the tree decide every credited install
@@ -103,51 +106,68 @@ def validate_staff(db, actor, frame, conf):
         quota, reason = positive_int(row.quota)
         if reason:
             errors.append(RowError(r, "quota", reason, value=row.quota))
-        plan.append((uid, row.name, phone or None, 0 if active in NO else 1, quota))
+        why = _quota_reason(quota, row.quota_reason, conf, r, errors)
+        plan.append((uid, row.name, phone or None, 0 if active in NO else 1, quota, why))
     return plan, errors
 
 
 def apply_staff(db, actor, plan):
     existing = staff.index_by_unit_and_name(db)
     new = updated = 0
-    for uid, name, phone, active, quota in plan:
+    lowered = []  # new people with a quota below the guidance: audited one by one, with the reason
+    for uid, name, phone, active, quota, why in plan:
         matches = existing.get((uid, name), [])
         match = [sid for sid, p in matches if p == phone] or ([matches[0][0]] if len(matches) == 1 and not phone else [])
         if match:
-            old = db.execute("SELECT phone, active, quota FROM staff WHERE id = ?", [match[0]]).fetchone()
-            if tuple(old) != (phone, active, quota):
-                db.execute("UPDATE staff SET phone = ?, active = ?, quota = ? WHERE id = ?", [phone, active, quota, match[0]])
+            old = db.execute("SELECT phone, active, quota, quota_reason FROM staff WHERE id = ?", [match[0]]).fetchone()
+            if tuple(old) != (phone, active, quota, why):
+                db.execute("UPDATE staff SET phone = ?, active = ?, quota = ?, quota_reason = ? WHERE id = ?",
+                           [phone, active, quota, why, match[0]])
                 audit.record(db, actor, "update", "staff", match[0], unit_id=uid,
-                             old={"phone": old[0], "active": old[1], "quota": old[2]},
-                             new={"phone": phone, "active": active, "quota": quota})
+                             old={"phone": old[0], "active": old[1], "quota": old[2], "quota_reason": old[3]},
+                             new={"phone": phone, "active": active, "quota": quota, "quota_reason": why})
                 updated += 1
         else:
             sid = db.execute(
-                "INSERT INTO staff (unit_id, name, phone, active, quota) VALUES (?, ?, ?, ?, ?)",
-                [uid, name, phone, active, quota],
+                "INSERT INTO staff (unit_id, name, phone, active, quota, quota_reason) VALUES (?, ?, ?, ?, ?, ?)",
+                [uid, name, phone, active, quota, why],
             ).lastrowid
             existing.setdefault((uid, name), []).append((sid, phone))
             new += 1
+            if why is not None:
+                lowered.append((sid, uid, None, {"quota": quota, "quota_reason": why}))
     if new:
         audit.record(db, actor, "create", "staff", None, detail={"rows": new})
+    audit.record_many(db, actor, "create", "staff_quota", lowered)
     if new or updated:
         hooks.call(hooks.UNITS_CHANGED, db)  # quotas and active flags decide every credited install
     return {"new": new, "updated": updated}
 
 
+QUOTA_REASON = ("原因", "任务数原因", "降低原因", "reason")
+
+
+def _quota_reason(quota, text, conf, r, errors) -> str | None:
+    """The reason kept for a row's quota; a quota below the guidance number without one is a row error."""
+    why, code = quotas.check_reason(quota, text, conf["quota_guidance"])
+    if code:
+        errors.append(RowError(r, "quota_reason", code, value=quota, guidance=conf["quota_guidance"], max=quotas.MAX_REASON))
+    return why
+
+
 KINDS = {
     "units": ImportKind(
         columns={"code": ("编码", "单位编码", "代码"), "name": ("名称", "单位名称", "单位"), "type": ("类型", "单位类型"),
-                 "parent": ("上级", "上级单位"), "quota": ("任务数", "指标", "定额")},
+                 "parent": ("上级", "上级单位"), "quota": ("任务数", "指标", "定额"), "quota_reason": QUOTA_REASON},
         required=("code", "name", "type"),
         validate=validate_units, apply=apply_units, admin_only=True,
-        example=[["D900", "县示例局", "县直单位", "QN", ""]],
+        example=[["D900", "县示例局", "县直单位", "QN", "", ""]],
     ),
     "staff": ImportKind(
         columns={"unit": ("单位", "单位名称"), "name": ("姓名",), "phone": ("手机号", "手机", "电话", "联系电话"),
-                 "active": ("在职", "状态"), "quota": ("任务数", "指标", "定额")},
+                 "active": ("在职", "状态"), "quota": ("任务数", "指标", "定额"), "quota_reason": QUOTA_REASON},
         required=("unit", "name"),
         validate=validate_staff, apply=apply_staff, roles=(access.ADMIN, access.COORDINATOR),
-        example=[["县示例局", "张三", "13800000000", "是", ""]],
+        example=[["县示例局", "张三", "13800000000", "是", "", ""]],
     ),
 }

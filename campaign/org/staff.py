@@ -9,7 +9,7 @@ from campaign.org import access
 def list_staff(db, actor, unit_id: int, *, include_inactive=False) -> pd.DataFrame:
     """Staff of one unit with phones as the actor may see them (refused outside their scope)."""
     access.require_details(db, actor, unit_id)
-    sql = "SELECT id, name, phone, active, quota FROM staff WHERE unit_id = ?"
+    sql = "SELECT id, name, phone, active, quota, quota_reason FROM staff WHERE unit_id = ?"
     if not include_inactive:
         sql += " AND active = 1"
     frame = pd.read_sql_query(sql + " ORDER BY id", db.conn, params=[unit_id])

@@ -188,6 +188,7 @@ def check_entries(db, actor, entries, *, now=None, conf=None):
     conf = conf or settings.get_all(db)
     max_daily = conf["outreach_max_daily"]
     allowed = access.scope_units(db, actor)
+    windows = installs.unlocked_units(db, actor, now)  # issue 20: locked days an administrator opened again
     known = _unit_types(db, [uid for uid, _, _ in entries])
     plan, errors, seen = [], [], {}
     for row, (uid, day, values) in enumerate(entries, start=1):
@@ -206,7 +207,7 @@ def check_entries(db, actor, entries, *, now=None, conf=None):
         if date is None:
             errors.append(RowError(row, "date", "row.bad_date", value=day))
             continue
-        state = installs.day_state(conf, actor, date, now)
+        state = installs.day_state(conf, actor, date, now, unlocked=int(uid) in windows.get(date.isoformat(), ()))
         if state != "open":
             code = {"future": "row.future_date", "before_start": "row.before_start", "locked": "row.day_locked"}[state]
             errors.append(RowError(row, "date", code, value=date.isoformat(), start=conf["start_date"]))
@@ -308,7 +309,8 @@ def save_entry(db, actor, unit_id: int, day, values: dict, *, now=None) -> dict:
     if found is None or CHANNEL_OF_TYPE.get(found[1]) is None:
         raise NotFound("error.unit_not_found", unit=unit_id)
     access.require_write(db, actor, [int(unit_id)])
-    state = installs.day_state(settings.get_all(db), actor, day, now)
+    state = installs.day_state(settings.get_all(db), actor, day, now,
+                               unlocked=installs.is_unlocked(db, actor, int(unit_id), day, now))
     if state != "open":
         raise DayLocked(f"error.day_{state}", day=day.isoformat())
     return record(db, actor, [(int(unit_id), day, values)], source="entry", now=now)

@@ -1,6 +1,7 @@
 """Supervision: rounds of spot checks, responsibility letters (责任书), reminder letters (提示函) with their
 replies, and the daily bulletin (通报) gathered from every feature's figures."""
 
+from campaign.infra import hooks
 from campaign.infra.feature import Feature
 from campaign.supervision import cli, schema, settings, texts
 
@@ -17,15 +18,23 @@ def _demo(db, today):
     demo.load(db, today)
 
 
+def _talks_since(db, since):
+    from campaign.supervision import talks
+
+    return talks.talks_since(db, since)
+
+
 FEATURE = Feature(
     "supervision",
     depends=("org", "installs", "coverage", "outreach"),
     migrations=schema.supervision,
     tables=("supervision_rounds", "spot_checks", "spot_check_items", "responsibility_letters", "reminder_letters",
-            "letter_attachments"),
+            "letter_attachments", "laggard_talks", "spot_check_samples", "spot_check_sample_people", "letter_templates",
+            "responsibility_scans"),
     settings=settings.SETTINGS,
     texts=texts.TEXTS,
     commands=cli.COMMANDS,
     import_kinds=_import_kinds,
     demo=_demo,
+    hooks={hooks.LAGGARD_TALKS: _talks_since},
 )

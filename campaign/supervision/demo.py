@@ -3,7 +3,8 @@
 Generated from a fixed seed relative to the load day and written through the same import code and
 functions that users use: most units signed, a few did not; each round checks a handful of units;
 seven letters went out (from failed spot checks, the laggard list and one picked by hand), six were
-answered and one is overdue.
+answered and one is overdue; two units on the laggard list were talked with (约谈); four in five signed
+units' scans are attached.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from campaign.infra import imports, settings
 from campaign.infra.tables import Upload
 from campaign.installs import rankings
 from campaign.org import access
-from campaign.supervision import letters
+from campaign.supervision import letters, responsibility, talks
 from campaign.supervision import spot_checks as supervision
 
 SEED = 20261128
@@ -132,6 +133,43 @@ def _reminder_letters(db, actor, today: dt.date, rng: random.Random) -> None:
                 today - dt.timedelta(days=9), round_id=second, reply=None)
 
 
+TALK_MEASURES = ("一、单位主要负责同志亲自部署，三日内召开全体干部职工推进会；\n二、逐人核查未达标人员，明确分管领导和联络员每日报送；"
+                 "\n三、一周内完成率达到全县平均水平，未完成的再次约谈。")
+
+
+def _talks(db, actor, today: dt.date) -> None:
+    """Issue 20: the first two units on today's laggard list (by code) were talked with the day after they joined it."""
+    lagging = talks.laggards_with_talks(db, today).sort_values("code").head(2)
+    for row in lagging.itertuples():
+        held_on = min(row.since + dt.timedelta(days=1), today)
+        talks.record_talk(db, actor, int(row.unit_id), held_on, "县打击治理电信网络诈骗违法犯罪工作领导小组办公室主任",
+                          f"{row.unit}主要负责人、分管负责人、联络员", TALK_MEASURES)
+
+
+def _scan() -> bytes:
+    """A stand-in for a signed letter's scan: a small grey A-proportioned page (PNG)."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (105, 148), 250)
+    draw = ImageDraw.Draw(page)
+    for y in range(20, 120, 8):
+        draw.line([(12, y), (93, y)], fill=170)
+    draw.ellipse([(62, 112), (90, 140)], outline=120)  # the seal
+    out = io.BytesIO()
+    page.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _scans(db, actor) -> None:
+    """Issue 20: most signed units' scans are attached; every fifth signed unit (by code) has not sent it yet."""
+    signed = letters.responsibility(db)
+    signed = signed[signed["signed"]].sort_values("code")
+    data = _scan()
+    for k, row in enumerate(signed.itertuples()):
+        if k % 5 != 4:
+            responsibility.attach_scan(db, actor, int(row.unit_id), Upload(f"责任书-{row.unit}-已签.png", data))
+
+
 def load(db, today: dt.date) -> None:
     """Signatures, spot checks and letters for the demo county (inside the demo's transaction)."""
     actor = access.SYSTEM
@@ -140,3 +178,5 @@ def load(db, today: dt.date) -> None:
     imports.run(db, actor, "responsibility_letters", letters.KINDS["responsibility_letters"], _upload("demo_responsibility.csv", signatures(db, start, rng)))
     imports.run(db, actor, "spot_checks", supervision.KINDS["spot_checks"], _upload("demo_spot_checks.csv", spot_checks(db, start, today, rng)))
     _reminder_letters(db, actor, today, rng)
+    _talks(db, actor, today)
+    _scans(db, actor)

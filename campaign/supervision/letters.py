@@ -63,19 +63,25 @@ def unsign(db, actor, unit_id: int) -> None:
         old = db.execute("SELECT signed_on, signed_by FROM responsibility_letters WHERE unit_id = ?", [unit_id]).fetchone()
         if old is None:
             raise NotFound("letter.not_signed", value=unit_id)
+        scan = db.execute("SELECT name, sha256 FROM responsibility_scans WHERE unit_id = ?", [unit_id]).fetchone()
+        db.execute("DELETE FROM responsibility_scans WHERE unit_id = ?", [unit_id])  # issue 20: the scan goes with it
         db.execute("DELETE FROM responsibility_letters WHERE unit_id = ?", [unit_id])
         audit.record(db, actor, "delete", "responsibility_letter", unit_id, unit_id=unit_id,
-                     old={"signed_on": old[0], "signed_by": old[1]})
+                     old={"signed_on": old[0], "signed_by": old[1], **({"scan": scan[0], "sha256": scan[1]} if scan else {})})
 
 
 def responsibility(db) -> pd.DataFrame:
-    """Every ranked unit with its signature: signed (bool), signed_on, signed_by; unsigned units first."""
+    """Every ranked unit with its signature: signed (bool), signed_on, signed_by, its signed scan's file name
+    (`scan`) and `status`: unsigned, scan_missing (signed, no scan attached) or signed; unsigned units first."""
     info = rankings.unit_info(db)
-    signed = pd.read_sql_query("SELECT unit_id, signed_on, signed_by FROM responsibility_letters", db.conn)
+    signed = pd.read_sql_query("SELECT l.unit_id, l.signed_on, l.signed_by, s.name AS scan FROM responsibility_letters l"
+                               " LEFT JOIN responsibility_scans s ON s.unit_id = l.unit_id", db.conn)
     table = info.merge(signed, on="unit_id", how="left")
     table["signed"] = table["signed_on"].notna()
+    table["status"] = ["unsigned" if not s else "signed" if isinstance(n, str) else "scan_missing"
+                       for s, n in zip(table["signed"], table["scan"])]
     table = table.sort_values(["signed", "group", "code"], ascending=[True, False, True])
-    return table[["unit_id", "code", "unit", "group", "signed", "signed_on", "signed_by"]].reset_index(drop=True)
+    return table[["unit_id", "code", "unit", "group", "signed", "signed_on", "signed_by", "scan", "status"]].reset_index(drop=True)
 
 
 def unsigned(db) -> pd.DataFrame:

@@ -83,14 +83,12 @@ def pdf_bytes(letter: Letter, lang: str = "zh") -> bytes:
     return bytes(pdf.output())
 
 
-def docx_bytes(letter: Letter, lang: str = "zh") -> bytes:
-    """The same letter as an editable .docx (A4, 仿宋 body, red letterhead) for offices that edit before stamping."""
+def new_docx():
+    """An empty A4 Word document with 25 mm margins and a 14 pt 仿宋 body, as official letters are set."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Mm, Pt
 
-    text = paragraphs(letter, lang)
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -100,6 +98,17 @@ def docx_bytes(letter: Letter, lang: str = "zh") -> bytes:
     normal.font.size = Pt(14)
     normal.font.name = "FangSong"
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    return doc
+
+
+def docx_bytes(letter: Letter, lang: str = "zh") -> bytes:
+    """The same letter as an editable .docx (A4, 仿宋 body, red letterhead) for offices that edit before stamping."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    text = paragraphs(letter, lang)
+    doc = new_docx()
 
     def para(content, *, size=14, align=None, color=None, indent=False, east_asia=None, space_after=4):
         paragraph = doc.add_paragraph()

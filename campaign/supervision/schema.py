@@ -75,3 +75,80 @@ def m001_supervision(db):
         );
         """
     )
+
+
+@supervision()
+def m002_laggard_talks(db):
+    # Issue 20: the talk (约谈) held with a unit on the laggard list: when, who held it, who attended, what was agreed.
+    db.executescript(
+        """
+        CREATE TABLE laggard_talks (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            held_on TEXT NOT NULL,
+            held_by TEXT NOT NULL,
+            attendees TEXT NOT NULL,
+            measures TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX laggard_talks_unit ON laggard_talks(unit_id, held_on);
+        """
+    )
+
+
+@supervision()
+def m003_sampled_spot_checks(db):
+    # Issue 20: a spot check of a random sample drawn from a recorded seed (re-drawn the same from it), the
+    # people who failed before drawn again; per person also "not found" and a short note (no resident data).
+    db.executescript(
+        """
+        CREATE TABLE spot_check_samples (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES supervision_rounds(id),
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            seed TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            pool INTEGER NOT NULL,
+            check_id INTEGER REFERENCES spot_checks(id),
+            drawn_by TEXT NOT NULL,
+            drawn_at TEXT NOT NULL,
+            UNIQUE (round_id, unit_id)
+        );
+        CREATE TABLE spot_check_sample_people (
+            sample_id INTEGER NOT NULL REFERENCES spot_check_samples(id) ON DELETE CASCADE,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            position INTEGER NOT NULL,
+            recheck INTEGER NOT NULL CHECK (recheck IN (0, 1)),
+            PRIMARY KEY (sample_id, staff_id)
+        );
+        ALTER TABLE spot_check_items ADD COLUMN not_found INTEGER NOT NULL DEFAULT 0 CHECK (not_found IN (0, 1));
+        ALTER TABLE spot_check_items ADD COLUMN note TEXT;
+        """
+    )
+
+
+@supervision()
+def m004_responsibility_documents(db):
+    # Issue 20: the responsibility letter's template (editable by the administrators) and each unit's signed
+    # scan, kept in the database so that a backup holds it.
+    db.executescript(
+        """
+        CREATE TABLE letter_templates (
+            key TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE responsibility_scans (
+            unit_id INTEGER PRIMARY KEY REFERENCES units(id),
+            name TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL,
+            uploaded_by TEXT NOT NULL,
+            uploaded_at TEXT NOT NULL
+        );
+        """
+    )

@@ -140,6 +140,7 @@ def delete_check(db, actor, check_id: int) -> None:
         counts = db.execute("SELECT COUNT(*), SUM(installed), SUM(registered) FROM spot_check_items WHERE check_id = ?",
                             [check_id]).fetchone()
         db.execute("DELETE FROM spot_check_items WHERE check_id = ?", [check_id])
+        db.execute("UPDATE spot_check_samples SET check_id = NULL WHERE check_id = ?", [check_id])  # its sample awaits results again
         db.execute("DELETE FROM spot_checks WHERE id = ?", [check_id])
         audit.record(db, actor, "delete", "spot_check", check_id, unit_id=row[0],
                      old={"round": row[1], "day": row[2], "checker": row[3], "checked": counts[0],

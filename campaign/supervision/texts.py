@@ -249,4 +249,180 @@ TEXTS = {
     "bulletin.h.supervision": ("最近一轮督导抽查", "Latest spot checks"),
     "bulletin.h.supervision_value": ("{round}：抽查 {checked} 人，合格率 {rate}，{flagged} 个单位低于 {min_rate}",
                                      "{round}: {checked} checked, compliance {rate}, {flagged} units below {min_rate}"),
+    # issue 20: talks (约谈) with the laggards
+    "sup.tab.talks": ("约谈", "Talks (约谈)"),
+    "talk.help": ("约谈名单上的单位在约谈记录登记前，会一直在领导总览中标示为“尚未约谈”。约谈后可在此查看该单位此后每天的完成情况。",
+                  "A unit on the laggard list stays flagged on the leaders' overview until its talk is recorded; "
+                  "afterwards its figures day by day are shown here."),
+    "talk.list": ("约谈名单", "Laggard list"),
+    "talk.since": ("列入日期", "On the list since"),
+    "talk.talk_on": ("约谈日期", "Talked with on"),
+    "talk.not_yet": ("未约谈", "not yet"),
+    "sup.label_value": ("{label}：{value}", "{label}: {value}"),
+    "talk.none_needed": ("当前约谈名单为空。", "The laggard list is empty."),
+    "talk.record": ("登记约谈", "Record a talk"),
+    "talk.held_on": ("约谈日期", "Date of the talk"),
+    "talk.held_by": ("约谈人", "Held by"),
+    "talk.attendees": ("参加人员", "Attended by"),
+    "talk.measures": ("整改措施", "Measures agreed"),
+    "talk.saved": ("已登记约谈。", "Talk recorded."),
+    "talk.records": ("约谈记录", "Talks recorded"),
+    "talk.no_records": ("尚无约谈记录。", "No talk recorded yet."),
+    "talk.pick": ("查看约谈", "Show a talk"),
+    "talk.follow_up": ("约谈后每日情况", "The days after the talk"),
+    "talk.rank": ("组内名次", "Rank in group"),
+    "talk.on_list": ("仍在约谈名单", "Still on the list"),
+    "talk.delete": ("删除此约谈记录", "Delete this talk"),
+    "talk.deleted": ("已删除。", "Deleted."),
+    "talk.not_laggard": ("{unit} 在 {day} 不在约谈名单上。", "{unit} was not on the laggard list on {day}."),
+    "talk.no_held_by": ("请填写约谈人。", "Enter who held the talk."),
+    "talk.no_attendees": ("请填写参加人员。", "Enter who attended."),
+    "talk.no_measures": ("请填写整改措施。", "Enter the measures agreed."),
+    "talk.too_long": ("内容过长（{value} 字，最多 {max} 字）。", "Too long ({value} characters, at most {max})."),
+    "talk.no_such_talk": ("未找到约谈记录：{value}", "No such talk: {value}"),
+    # issue 20: sampled spot checks and a round's report
+    "settings.spot_check_sample": ("抽查：每个单位抽取人数（或比例）", "Spot check: people drawn per unit (or a share)"),
+    "settings.spot_check_sample_help": ("填人数（如 10）或比例（如 20%）。按记录的随机种子抽取，可复核；上轮不合格人员另行复查。",
+                                        "A number (10) or a share (20%). Drawn from a recorded seed, so it can be re-drawn; "
+                                        "people who failed before are checked again on top."),
+    "sample.title": ("随机抽样抽查", "Random sample"),
+    "sample.help": ("在本轮中为单位抽取随机样本（不提前通知），逐人登记已安装、已注册或查无此人，备注只写所见情况，不记录群众信息、不拍照。",
+                    "Draw a random sample of a unit for this round (unannounced); record per person installed, registered or not "
+                    "found, and a short note of what was seen: no resident data, no photos."),
+    "sample.size": ("抽取人数或比例（留空用设置）", "People or share (empty: the setting)"),
+    "sample.seed": ("随机种子（留空则新生成）", "Seed (empty: a new one)"),
+    "sample.draw": ("抽取样本", "Draw the sample"),
+    "sample.drawn": ("已抽取样本。", "Sample drawn."),
+    "sample.pick": ("样本", "Sample"),
+    "sample.label": ("{unit} · 种子 {seed} · {size} 人{rechecks}", "{unit} · seed {seed} · {size} people{rechecks}"),
+    "sample.label_rechecks": ("＋复查 {count} 人", " + {count} re-checks"),
+    "sample.line": ("随机种子 {seed}：从 {pool} 名在职人员中抽取 {size} 人，另复查上轮不合格 {rechecks} 人。",
+                    "Seed {seed}: {size} of {pool} active staff drawn, plus {rechecks} who failed before, checked again."),
+    "sample.not_found": ("查无此人", "Not found"),
+    "sample.note": ("备注", "Note"),
+    "sample.recheck": ("复查", "Re-check"),
+    "sample.save": ("保存抽查结果", "Save the results"),
+    "sample.saved": ("已保存抽查结果。", "Results saved."),
+    "sample.recorded_note": ("本样本已登记结果。", "This sample's results are recorded."),
+    "sample.none": ("本轮尚未抽取样本。", "No sample drawn in this round yet."),
+    "sample.report": ("本轮抽查报告", "This round's report"),
+    "sample.download": ("下载抽查报告（PDF）", "Download the report (PDF)"),
+    "sample.bad_size": ("不是有效的抽取人数或比例（如 10 或 20%）：{value}", "Not a number of people or a share (10 or 20%): {value}"),
+    "sample.bad_seed": ("随机种子须为非负整数：{value}", "The seed must be a whole number from 0: {value}"),
+    "sample.exists": ("{unit} 本轮已抽取样本。", "{unit} already has a sample in this round."),
+    "sample.no_staff": ("{unit} 没有在职人员可抽取。", "{unit} has no active staff to draw."),
+    "sample.recorded": ("{unit} 的样本已登记结果。", "The results of {unit}'s sample are recorded already."),
+    "sample.no_such_sample": ("未找到样本：{value}", "No such sample: {value}"),
+    "sample.row.no_result": ("样本中此人没有结果", "No result for this person of the sample"),
+    "sample.row.not_in_sample": ("此人不在样本中", "Not in the sample"),
+    "sample.row.not_found_but_ticked": ("查无此人却勾选了已安装/已注册", "Not found, but ticked installed or registered"),
+    "sample.row.note_too_long": ("备注过长（{value} 字，最多 {max} 字）", "The note is too long ({value} characters, at most {max})"),
+    "sample.row.note_personal": ("备注不能包含电话号码或身份证号", "A note may not hold a phone or ID number"),
+    "field.not_found": ("查无此人", "Not found"),
+    "field.note": ("备注", "Note"),
+    "report.title": ("{round}抽查情况报告", "Spot-check report: {round}"),
+    "report.meta": ("{office}\n督导日期 {day} · 制表 {made}", "{office}\nround of {day} · made {made}"),
+    "report.summary": ("本轮抽查 {units} 个单位 {checked} 人，已安装并注册 {compliant} 人，合格率 {rate}（要求不低于 {min_rate}）；"
+                       "不合格单位 {flagged} 个，查无此人 {not_found} 人，复查 {rechecks} 人；据本轮抽查发出提示函 {letters} 份。",
+                       "{units} units and {checked} people checked; {compliant} installed and registered: {rate} (pass mark {min_rate}); "
+                       "{flagged} units below the mark, {not_found} people not found, {rechecks} re-checks; {letters} reminder letters issued on this round."),
+    "report.passed": ("合格", "passed"),
+    "report.failed": ("不合格", "below the mark"),
+    "report.check_line": ("{day} 由 {checker} 抽查 {checked} 人，合格 {compliant} 人。", "Checked on {day} by {checker}: {checked} people, {compliant} compliant."),
+    "report.sampled": ("随机种子 {seed}，从 {pool} 人中随机抽取 {size} 人。", "Seed {seed}: {size} drawn at random of {pool}."),
+    "report.not_sampled": ("（人工选定人员，非随机抽样）", "(people picked by hand, not a random sample)"),
+    "report.col.n": ("序号", "#"),
+    "report.col.name": ("姓名", "Name"),
+    "report.col.outcome": ("结果", "Found"),
+    "report.col.recheck": ("复查", "Re-check"),
+    "report.col.note": ("备注 / 后续", "Note / what followed"),
+    "report.outcome.compliant": ("已安装并注册", "installed and registered"),
+    "report.outcome.installed": ("已安装未注册", "installed, not registered"),
+    "report.outcome.not_installed": ("未安装", "not installed"),
+    "report.outcome.not_found": ("查无此人", "not found"),
+    "report.outcome.None": ("未登记", "not recorded"),
+    "report.recheck": ("复查", "re-check"),
+    "report.next": ("{round}复查：{outcome}", "re-checked in {round}: {outcome}"),
+    "report.next_pending": ("待下轮复查", "to be re-checked next round"),
+    "report.letters": ("已发提示函：{letters}", "Reminder letters: {letters}"),
+    # issue 20: responsibility letters as documents
+    "resp.template.body": (
+        "防范电信网络诈骗责任书\n\n"
+        "为深入推进{campaign}工作，压实各单位防范电信网络诈骗工作责任，{issuer}（以下简称甲方）与{unit}（以下简称乙方）签订本责任书。\n\n"
+        "一、工作目标\n"
+        "乙方在职干部职工{staff}人，每人动员亲友安装并注册国家反诈中心APP不少于{quota}个，全单位任务数{quota_total}个，于{deadline}前全部完成。\n\n"
+        "二、工作职责\n{duties}\n\n"
+        "三、工作要求\n"
+        "（一）乙方主要负责同志为第一责任人，明确分管领导和联络员，每日按时报送安装注册情况。\n"
+        "（二）乙方应如实报送数据，不得虚报、瞒报；甲方将不定期随机抽查，抽查不合格的予以通报并发出提示函。\n"
+        "（三）连续落后、列入约谈名单的单位，由甲方约谈其主要负责同志，并跟踪整改落实情况。\n\n"
+        "四、责任期限\n"
+        "本责任书自{start}起至{deadline}止。本责任书一式两份，甲乙双方各执一份。\n\n"
+        "甲方（盖章）：{issuer}\n负责人（签字）：\n\n"
+        "乙方（盖章）：{unit}\n负责人（签字）：{signatory}\n\n"
+        "签订日期：{signed_on}",
+        "Responsibility letter: preventing telecom and online fraud\n\n"
+        "To carry the {campaign} forward and make every unit answer for preventing telecom and online fraud, {issuer} "
+        "(party A) and {unit} (party B) sign this letter.\n\n"
+        "1. Goal\n"
+        "Party B's {staff} staff each get at least {quota} relatives and friends to install and register the National "
+        "Anti-Fraud Center app: {quota_total} for the unit, all by {deadline}.\n\n"
+        "2. Duties\n{duties}\n\n"
+        "3. Requirements\n"
+        "(1) Party B's head answers for the campaign, names a deputy in charge and a coordinator, and reports every day.\n"
+        "(2) Party B reports truthfully; party A checks random samples unannounced; a unit below the mark is named and sent a reminder letter.\n"
+        "(3) A unit lagging several days running is on the laggard list: party A talks with its head and follows up the measures agreed.\n\n"
+        "4. Term\nFrom {start} to {deadline}. Two copies, one for each party.\n\n"
+        "Party A (seal): {issuer}\nHead (signature):\n\n"
+        "Party B (seal): {unit}\nHead (signature): {signatory}\n\n"
+        "Signed on: {signed_on}"),
+    "resp.template.duties.township": (
+        "（一）落实属地责任，组织辖区村（社区）网格员入户宣传，动员群众安装注册国家反诈中心APP。\n"
+        "（二）督促辖区学校、企业、服务窗口落实推广任务，张贴二维码宣传物料。\n"
+        "（三）组织本单位干部职工动员亲友安装注册，确保人人达标。",
+        "(1) Answer for its area: grid workers visit households and get residents to install and register the app.\n"
+        "(2) Make the schools, enterprises and service windows of its area do their part and display the QR posters.\n"
+        "(3) Get every member of its staff to reach their quota among relatives and friends."),
+    "resp.template.duties.department": (
+        "（一）组织本单位干部职工动员亲友安装注册国家反诈中心APP，确保人人达标。\n"
+        "（二）落实行业监管责任，督促主管行业、监管企业和服务窗口开展宣传推广。\n"
+        "（三）结合本单位业务，在办事场所张贴二维码宣传物料。",
+        "(1) Get every member of its staff to reach their quota among relatives and friends.\n"
+        "(2) Answer for its sector: make the enterprises and windows it regulates promote the app.\n"
+        "(3) Display the QR posters where it serves the public."),
+    "resp.title": ("责任书文本", "The letter's text"),
+    "resp.template_help": ("可用占位符：{fields}。每个单位的责任书按此模板生成；第一行为标题，“一、”开头的行为小标题。",
+                           "Placeholders: {fields}. Each unit's letter is made from this text; the first line is the title, "
+                           "lines beginning 一、 (or 1.) are headings."),
+    "resp.part.body": ("责任书正文", "The letter"),
+    "resp.part.duties.township": ("乡镇（社区）的工作职责 {duties}", "Townships' duties {duties}"),
+    "resp.part.duties.department": ("县直单位的工作职责 {duties}", "County departments' duties {duties}"),
+    "resp.save_template": ("保存模板", "Save the template"),
+    "resp.reset_template": ("恢复默认文本", "Back to the built-in text"),
+    "resp.template_saved": ("已保存模板。", "Template saved."),
+    "resp.edited": ("（已修改）", " (edited)"),
+    "resp.generate": ("生成责任书", "Make the letters"),
+    "resp.download_pdf": ("下载该单位责任书 PDF", "Download this unit's letter (PDF)"),
+    "resp.download_docx": ("下载该单位责任书 Word", "Download this unit's letter (Word)"),
+    "resp.download_all": ("下载全部单位责任书 PDF（{count} 份）", "Download every unit's letter (PDF, {count})"),
+    "resp.scan": ("签字盖章扫描件", "Signed scan"),
+    "resp.scan_help": ("PDF 或图片（PNG、JPG），不超过上传大小上限。", "A PDF or an image (PNG, JPG), within the upload size limit."),
+    "resp.attach": ("上传扫描件", "Attach the scan"),
+    "resp.attached": ("已上传扫描件。", "Scan attached."),
+    "resp.download_scan": ("下载扫描件：{name}", "Download the scan: {name}"),
+    "resp.status": ("状态", "Status"),
+    "resp.status.signed": ("已签订", "Signed"),
+    "resp.status.unsigned": ("未签订", "Not signed"),
+    "resp.status.scan_missing": ("已签订，缺扫描件", "Signed, scan missing"),
+    "resp.register": ("责任书台账", "Register"),
+    "resp.empty_template": ("模板不能为空。", "The template must not be empty."),
+    "resp.template_too_long": ("模板过长（{value} 字，最多 {max} 字）。", "The template is too long ({value} characters, at most {max})."),
+    "resp.bad_placeholder": ("模板中有无法识别的占位符或花括号：{value}。可用：{known}", "Unknown placeholder or stray brace: {value}. Known: {known}"),
+    "resp.no_such_template": ("没有这部分模板：{value}", "No such template part: {value}"),
+    "resp.scan_type": ("扫描件须为 PDF、PNG 或 JPG 文件：{name}", "A scan must be a PDF, PNG or JPG file: {name}"),
+    "resp.scans_missing": ("已签订、未上传扫描件", "Signed, scan missing"),
+    "resp.bad_out": ("输出文件须为 .pdf 或 .docx（全部单位时只能为 .pdf）：{value}",
+                     "The output must be a .pdf or .docx file (every unit's letters: .pdf only): {value}"),
+    "resp.scan_not_as_named": ("文件内容与扩展名不符：{name}", "The file is not of the type its name says: {name}"),
+    "resp.sign_first": ("请先登记 {unit} 的签订情况，再上传扫描件。", "Record {unit}'s signature first, then attach the scan."),
 }

@@ -8,6 +8,7 @@ from campaign.infra.errors import CampaignError
 from campaign.installs import entries as installs
 from campaign.org import access
 from ui import city as ui_city
+from ui import unlocks as ui_unlocks
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("entry.title"))
@@ -22,9 +23,10 @@ if not choices:
 unit = st.selectbox(t("field.unit"), choices, format_func=lambda u: f"{u.name} ({u.code})", key="entry_unit")
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="entry_day")
 
-state = installs.day_state(settings.get_all(db), me, day, clock.now())
+state = installs.day_state(settings.get_all(db), me, day, clock.now(), unlocked=installs.is_unlocked(db, me, unit.id, day))
 if state != "open":
     st.warning(t(f"error.day_{state}", day=day.isoformat()))
+ui_unlocks.panel(db, me, unit, day, state, key="entry_unlock")  # issue 20: ask the centre to open a locked day
 
 sheet = installs.entry_sheet(db, me, unit.id, day)
 editor_key = f"entry_grid_{unit.id}_{day.isoformat()}"
@@ -33,9 +35,9 @@ edited = st.data_editor(
     key=editor_key,
     hide_index=True,
     width="stretch",
-    disabled=state != "open" and ["id", "name", "phone", "today", "total", "quota", "progress"]
-    or ["id", "name", "phone", "total", "quota", "progress"],
-    column_order=["name", "today", "total", "quota", "progress", "phone"],
+    disabled=state != "open" and ["id", "name", "phone", "today", "total", "quota", "progress", "quota_reason"]
+    or ["id", "name", "phone", "total", "quota", "progress", "quota_reason"],
+    column_order=["name", "today", "total", "quota", "progress", "phone"] + (["quota_reason"] if sheet["quota_below"].any() else []),
     column_config={
         "name": st.column_config.TextColumn(t("field.name"), width="small"),
         "today": st.column_config.NumberColumn(t("entry.today"), min_value=0, step=1, format="%d"),
@@ -43,6 +45,7 @@ edited = st.data_editor(
         "quota": st.column_config.NumberColumn(t("field.quota"), format="%d"),
         "progress": st.column_config.ProgressColumn(t("entry.progress"), min_value=0.0, max_value=1.0, format="percent"),
         "phone": st.column_config.TextColumn(t("field.phone")),
+        "quota_reason": st.column_config.TextColumn(t("quota.reason")),  # issue 20: a quota below the guidance
     },
 )
 

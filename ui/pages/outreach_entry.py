@@ -10,6 +10,7 @@ from campaign.outreach import entries as outreach
 from campaign.outreach import figures as outreach_figures
 from campaign.outreach.channels import CHANNELS
 from ui import flyers as ui_flyers
+from ui import unlocks as ui_unlocks
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("outreach.entry.title"))
@@ -27,9 +28,10 @@ choices = outreach.channel_units(db, me, channel)
 unit = st.selectbox(t("outreach.entry.unit"), choices, format_func=lambda u: u.label, key=f"oe_unit_{channel}")
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="oe_day")
 
-state = installs.day_state(settings.get_all(db), me, day, clock.now())
+state = installs.day_state(settings.get_all(db), me, day, clock.now(), unlocked=installs.is_unlocked(db, me, unit.id, day))
 if state != "open":
     st.warning(t(f"error.day_{state}", day=day.isoformat()))
+ui_unlocks.panel(db, me, unit, day, state, key="oe_unlock")  # issue 20
 current = outreach.current_entry(db, unit.id, day)
 if current:
     st.caption(t("outreach.entry.existing"))

@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from campaign.coverage import overview as coverage_overview
+from campaign.coverage import reconcile as coverage_reconcile
 from campaign.infra import clock, settings
 from ui import city as ui_city
 
@@ -103,11 +104,13 @@ st.subheader(t("overview.attention"))
 items = view["attention"]
 if not items:
     st.success(t("overview.attention_none"))
-for code, title in (("overview.attn.inflated", "overview.attn_inflated"), ("overview.attn.laggard", "overview.attn_laggards")):
+for code, title in (("overview.attn.inflated_county", "overview.attn_inflated_county"),  # issue 20
+                    ("overview.attn.inflated", "overview.attn_inflated"), ("overview.attn.laggard", "overview.attn_laggards"),
+                    ("overview.attn.laggard_talked", "overview.attn_talked")):
     part = [i for i in items if i["code"] == code]
     if part:
         st.markdown(f"**{t(title)}**\n\n" + "\n".join(
-            f"- {t(code, subject=i['subject'], **{**i['params'], 'completion': ui.pct(i['params'].get('completion'))})}"
+            f"- {t(code, subject=ui.escaped(i['subject']), **{**i['params'], 'completion': ui.pct(i['params'].get('completion')), 'held_by': ui.escaped(i['params'].get('held_by', ''))})}"
             for i in part))
 silent = [i["subject"] for i in items if i["code"] == "overview.attn.no_report"]
 if silent:
@@ -120,9 +123,11 @@ with st.expander(t("overview.reconciliation")):
         st.info(t("coverage.reconcile_none"))
     else:
         st.caption(t("coverage.reconcile_help", first=recon["first_day"], last=recon["last_day"], margin=ui.pct(recon["margin"])))
-        st.dataframe(recon["table"], hide_index=True, width="stretch", key="overview_reconcile",
-                     column_order=["township", "reported", "increase", "excess", "flagged"],
+        st.caption(t("coverage.reconcile_county", unplaced=f"{recon['county']['unplaced']:,}"))  # issue 20
+        st.dataframe(coverage_reconcile.with_county_row(recon, t("coverage.county_row")), hide_index=True, width="stretch", key="overview_reconcile",
+                     column_order=["township", "reported", "increase", "excess", "flagged", "unplaced"],
                      column_config={"township": t("coverage.township"), "reported": t("coverage.reported"),
+                                    "unplaced": t("coverage.unplaced"),
                                     "increase": t("coverage.increase"), "excess": t("coverage.excess"),
                                     "flagged": st.column_config.CheckboxColumn(t("coverage.flagged"))})
 st.caption(t("overview.print_hint"))

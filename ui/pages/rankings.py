@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from campaign.infra import clock, exports
+from campaign.infra import clock, exports, settings
 from campaign.infra.errors import CampaignError
 from campaign.installs import rankings
 from campaign.org import access
@@ -14,6 +14,7 @@ st.header(t("rank.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="rank_day")
 county = ui_city.county_choice(db, me, "rank_county")  # issue 9: one county at a time at city scale
 table = ui.cached(rankings.unit_ranking, day, county)
+guidance = settings.get(db, "quota_guidance")
 
 columns = {
     "rank": st.column_config.NumberColumn(t("rank.rank"), format="%d"),
@@ -25,6 +26,7 @@ columns = {
     "installs_today": st.column_config.NumberColumn(t("rank.installs_today"), format="%d"),
     "rank_change": st.column_config.NumberColumn(t("rank.rank_change"), format="%+d"),
     "no_report": st.column_config.CheckboxColumn(t("rank.no_report")),
+    "quota_below": st.column_config.CheckboxColumn(t("quota.below"), help=t("quota.below_help", guidance=guidance)),  # issue 20
 }
 tabs = st.tabs([t(f"group.{g}") for g in ("township", "department")] + [t("rank.laggards")])
 for tab, group in zip(tabs, ("township", "department")):
@@ -35,7 +37,8 @@ for tab, group in zip(tabs, ("township", "department")):
         a.metric(t("rank.units"), summary["units"])
         b.metric(t("rank.completion"), ui.pct(summary["completion"]))
         c.metric(t("rank.no_report_count"), summary["no_report"])
-        st.dataframe(part, column_order=list(columns), column_config=columns, hide_index=True,
+        st.dataframe(part, column_order=[c for c in columns if c != "quota_below" or part["quota_below"].any()],
+                     column_config=columns, hide_index=True,
                      width="stretch", key=f"rank_table_{group}")
 with tabs[2]:
     lag = ui.cached(rankings.laggards, day, county)
@@ -62,6 +65,8 @@ except CampaignError as error:
     ui.show_error(error)
 else:
     st.dataframe(people, hide_index=True, width="stretch", key="rank_staff",
-                 column_order=["rank", "name", "installs", "quota", "completion", "installs_today"],
+                 column_order=["rank", "name", "installs", "quota", "completion", "installs_today"]
+                 + (["quota_reason"] if people["quota_below"].any() else []),
                  column_config={**columns, "name": st.column_config.TextColumn(t("field.name")),
-                                "quota": st.column_config.NumberColumn(t("field.quota"), format="%d")})
+                                "quota": st.column_config.NumberColumn(t("field.quota"), format="%d"),
+                                "quota_reason": st.column_config.TextColumn(t("quota.reason"))})

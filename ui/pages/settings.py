@@ -52,6 +52,13 @@ with st.form("settings_form"):
                for key, hi in (("letter_reply_days", 60), ("bulletin_top_n", 20))}
     values |= {key: st.text_input(t(f"settings.{key}"), current[key] or "", key=f"set_{key}", help=t(f"settings.{key}_help"))
                for key in ("letterhead", "letter_number_prefix")}
+    st.caption(t("settings.section_issue20"))  # issue 20: the guidance number, unlock windows, spot-check samples
+    values["quota_guidance"] = st.number_input(t("settings.quota_guidance"), 1, 10_000, current["quota_guidance"],
+                                               help=t("settings.quota_guidance_help"), key="set_quota_guidance")
+    values["unlock_hours"] = st.number_input(t("settings.unlock_hours"), 1, 72, current["unlock_hours"],
+                                             help=t("settings.unlock_hours_help"), key="set_unlock_hours")
+    values["spot_check_sample"] = st.text_input(t("settings.spot_check_sample"), current["spot_check_sample"],
+                                                help=t("settings.spot_check_sample_help"), key="set_spot_check_sample")
     submitted = st.form_submit_button(t("settings.save"), type="primary")
 if submitted:
     try:

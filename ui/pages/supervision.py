@@ -8,6 +8,7 @@ from campaign.infra import clock, settings
 from campaign.installs import rankings
 from campaign.supervision import letters
 from campaign.supervision import spot_checks as supervision
+from ui import supervision_letters, supervision_samples, supervision_talks
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("sup.title"))
@@ -26,7 +27,9 @@ cols = {
 }
 
 
-checks_tab, resp_tab = st.tabs([t("sup.tab.checks"), t("sup.tab.responsibility")])
+checks_tab, resp_tab, talks_tab = st.tabs([t("sup.tab.checks"), t("sup.tab.responsibility"), t("sup.tab.talks")])
+with talks_tab:  # issue 20: the 约谈 follow-up
+    supervision_talks.render(db, me, today)
 with checks_tab:
     st.caption(t("sup.pass_mark", rate=f"{settings.get(db, 'spot_check_min_rate') * 100:g}%"))
     if me.is_admin:
@@ -51,6 +54,7 @@ with checks_tab:
         d.metric(t("sup.flagged_units"), int(table["flagged"].sum()))
         st.dataframe(table, column_order=["unit", "checked", "installed", "registered", "compliant", "rate", "flagged"],
                      column_config=cols, hide_index=True, width="stretch", key="sup_compliance")
+        supervision_samples.render(db, me, int(round_id), units, today)  # issue 20: random samples, the round's report
         if me.is_admin:
             with st.expander(t("sup.record")):
                 unit_id = st.selectbox(t("field.unit"), list(units.index), format_func=lambda u: units.loc[u, "unit"],
@@ -83,7 +87,9 @@ with checks_tab:
 with resp_tab:
     table = letters.responsibility(db)
     table["group"] = [t(f"group.{g}") for g in table["group"]]
-    st.metric(t("letter.resp.signed"), t("letter.resp.count", signed=int(table["signed"].sum()), units=len(table)))
+    signed_col, scans_col = st.columns(2)
+    signed_col.metric(t("letter.resp.signed"), t("letter.resp.count", signed=int(table["signed"].sum()), units=len(table)))
+    scans_col.metric(t("resp.scans_missing"), int((table["status"] == "scan_missing").sum()))  # issue 20
     st.subheader(t("letter.resp.unsigned"))
     missing = table[~table["signed"]]
     if missing.empty:
@@ -101,6 +107,10 @@ with resp_tab:
             if st.button(t("letter.resp.record"), type="primary", key="resp_save"):
                 ui.run_write(lambda: letters.sign(db, me, int(unit_id), signed_on, signed_by), t("letter.resp.saved"))
     st.subheader(t("letter.resp.signed_list"))
-    st.dataframe(pd.DataFrame(table[table["signed"]]), column_order=["unit", "group", "signed_on", "signed_by"],
-                 column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group"))},
+    st.dataframe(pd.DataFrame(table[table["signed"]]).assign(status=lambda f: [t(f"resp.status.{s}") for s in f["status"]],
+                                                              scan=lambda f: f["scan"].fillna("")),
+                 column_order=["unit", "group", "signed_on", "signed_by", "status", "scan"],
+                 column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group")),
+                                "status": t("resp.status"), "scan": t("resp.scan")},
                  hide_index=True, width="stretch", key="resp_signed")
+    supervision_letters.render(db, me, table)  # issue 20: the letters as documents, the signed scans, the template
