@@ -2,7 +2,7 @@
 may change what in it (access). Every other feature hangs on this tree."""
 
 from campaign.infra.feature import Feature
-from campaign.org import cli
+from campaign.org import cli, settings, texts
 
 
 def _import_kinds():
@@ -21,6 +21,8 @@ FEATURE = Feature(
     "org",
     tables=("units", "staff"),
     shared_tables=("units", "staff"),  # every registry, scope and report names its units and people
+    settings=settings.SETTINGS,
+    texts=texts.TEXTS,
     commands=cli.COMMANDS,
     import_kinds=_import_kinds,
     demo=_demo,

@@ -14,7 +14,7 @@ from campaign.infra import audit, clock, settings
 from campaign.infra.db import write
 from campaign.infra.errors import InvalidValue, NotFound, RowError, RowsRejected
 from campaign.infra.imports import ImportKind
-from campaign.infra.parse import parse_date
+from campaign.infra.parse import key, parse_date
 from campaign.org import access, staff, units
 from campaign.supervision import rules
 
@@ -258,7 +258,7 @@ def validate_checks(db, actor, frame, conf):
             errors.append(RowError(r, "unit", "row.unknown_unit", value=row.unit))
         else:
             phone = PHONE.sub("", row.phone) or None
-            matches = [m for m in people.get((uid, row.name), []) if phone is None or m[1] == phone]
+            matches = [m for m in people.get((uid, key(row.name)), []) if phone is None or m[1] == phone]
             if not matches:
                 errors.append(RowError(r, "name", "row.unknown_person", value=row.name, unit=row.unit))
             elif len(matches) > 1:
