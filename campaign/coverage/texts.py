@@ -153,4 +153,5 @@ TEXTS = {
     "overview.attn_no_report": ("今日未报单位（{count} 个）", "Units with no report today ({count})"),
     "overview.print_hint": ("打印：使用浏览器的“打印”（Ctrl+P），侧栏与按钮不会打印。", "To print, use the browser's Print (Ctrl+P); the sidebar and buttons are left out."),
     "overview.reconciliation": ("上报与注册增量核对", "Reports against the registration rise"),
+    "coverage.settings.max_township_population": ("乡镇每行人口数上限", "Largest population in one row of a township"),
 }

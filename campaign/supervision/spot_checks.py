@@ -232,7 +232,7 @@ def validate_checks(db, actor, frame, conf):
     ids = units.lookup(db)
     people = staff.index_by_unit_and_name(db)
     active = {sid for (sid,) in db.execute("SELECT id FROM staff WHERE active = 1")}
-    rounds = dict(db.execute("SELECT name, id FROM supervision_rounds"))
+    rounds = {key(name): rid for name, rid in db.execute("SELECT name, id FROM supervision_rounds")}
     done = {(rid, sid) for rid, sid in db.execute("SELECT round_id, staff_id FROM spot_check_items")}
     seen = {}
     for row in frame.itertuples(index=False):
@@ -269,12 +269,12 @@ def validate_checks(db, actor, frame, conf):
                 sid = matches[0][0]
         if sid is None or day is None or not row.check_round or not row.checker:
             continue
-        key = (row.check_round, sid)
-        if key in seen:
-            errors.append(RowError(r, "name", "row.duplicate_person", value=row.name, first=seen[key]))
+        checked = (key(row.check_round), sid)
+        if checked in seen:
+            errors.append(RowError(r, "name", "row.duplicate_person", value=row.name, first=seen[checked]))
             continue
-        seen[key] = r
-        if (rounds.get(row.check_round), sid) in done:
+        seen[checked] = r
+        if (rounds.get(key(row.check_round)), sid) in done:
             errors.append(RowError(r, "name", "sup.row.checked_in_round", value=row.name))
             continue
         check = plan.setdefault((row.check_round, uid, day, row.checker), [])
@@ -284,17 +284,17 @@ def validate_checks(db, actor, frame, conf):
 
 def apply_checks(db, actor, plan):
     """Write the planned checks (inside the import's transaction), opening new rounds as needed."""
-    rounds = dict(db.execute("SELECT name, id FROM supervision_rounds"))
+    rounds = {key(name): rid for name, rid in db.execute("SELECT name, id FROM supervision_rounds")}
     first_day = {}
     for name, _uid, day, _checker in plan:
         first_day[name] = min(first_day.get(name, day), day)
     new_rounds = 0
     for name, day in sorted(first_day.items(), key=lambda item: (item[1], item[0])):
-        if name not in rounds:
-            rounds[name] = _insert_round(db, actor, name, day)
+        if key(name) not in rounds:
+            rounds[key(name)] = _insert_round(db, actor, name, day)
             new_rounds += 1
     for (name, uid, day, checker), items in plan.items():
-        _insert_check(db, actor, rounds[name], uid, day, checker, items)
+        _insert_check(db, actor, rounds[key(name)], uid, day, checker, items)
     return {"new": sum(len(items) for items in plan.values()), "checks": len(plan), "rounds": new_rounds}
 
 
