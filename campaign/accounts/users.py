@@ -4,7 +4,10 @@ Passwords are stored only as argon2id hashes (slow, salted). Every change is aud
 never holds a hash, only that the password changed. Sign-in and sessions live in campaign/accounts/auth.py.
 """
 
+import os
 import re
+import threading
+from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -21,23 +24,41 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 USERNAME = re.compile(r"^[\w.@-]{2,40}$")
 DEMO_PASSWORD = "demo1234"
+# Password checks running at once in this process (each takes the hasher's 64 MiB and ~0.1 s of a core):
+# more wait up to BUSY_WAIT seconds for a turn, then get auth.error.busy, so a burst of sign-ins costs
+# time, never the server's memory.
+PARALLEL_CHECKS = max(1, min(4, os.cpu_count() or 1))
+BUSY_WAIT = 4.0
+_turns = threading.BoundedSemaphore(PARALLEL_CHECKS)
+
+
+@contextmanager
+def _turn():
+    if not _turns.acquire(timeout=BUSY_WAIT):
+        raise AccessDenied("auth.error.busy")
+    try:
+        yield
+    finally:
+        _turns.release()
 
 
 # ---- passwords ---------------------------------------------------------------------------
 
 def hash_password(password: str) -> str:
     """An argon2id hash with its own random salt: two hashes of one password differ."""
-    return HASHER.hash(password)
+    with _turn():
+        return HASHER.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches the stored hash (False for a missing or malformed hash)."""
     if not password_hash:
         return False
-    try:
-        return HASHER.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    with _turn():
+        try:
+            return HASHER.verify(password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
 
 def check_password(username: str, password: str) -> None:
