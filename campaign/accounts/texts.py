@@ -146,6 +146,8 @@ TEXTS = {
     "backup.not_campaign": ("{name} 不是本系统的数据库。", "{name} is not a campaign database."),
     "backup.unknown_version": ("{name} 的数据结构版本未知（可能来自更新版本的程序）：{migrations}",
                                "{name} has an unknown schema version (from a newer version of the app?): {migrations}"),
+    "backup.schema_changed": ("{name} 的数据结构与任何已知版本都不一致（被改动过：{parts}），不能恢复。",
+                              "{name} does not have the structure of any known version (changed: {parts}): it cannot be restored."),
     "backup.same_file": ("不能用当前数据库自身来恢复。", "Cannot restore the current database onto itself."),
     # settings (accounts and uploads)
     "settings.security": ("账号与上传", "Accounts and uploads"),
