@@ -18,3 +18,7 @@ async def lifespan(app):
         for service in SERVICES:
             await stack.enter_async_context(service(app))
         yield
+
+from ui import session  # noqa: E402 — the session cookie, set by the server (issue 16)
+
+ROUTES += session.ROUTES
