@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from campaign.infra import audit, clock
 from campaign.infra.db import write
 from campaign.infra.errors import AccessDenied, InvalidValue, NotFound
+from campaign.infra.parse import clean_text
 from campaign.org import access
 from campaign.org.access import Actor
 
@@ -175,6 +176,10 @@ def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_nam
     unknown = [c for c in scope_codes if c not in codes]
     if unknown:
         raise NotFound("error.unit_not_found", unit=", ".join(unknown))
+    if display_name is not None:
+        display_name = clean_text(display_name)
+        if display_name is None:  # a bidi override or another hidden character: two names that look alike
+            raise InvalidValue("error.hidden_characters", value=username)
     if password is not None:
         check_password(username, password)
     password_hash = hash_password(password) if password is not None else None
