@@ -255,3 +255,48 @@ def test_dates_with_an_impossible_time_are_refused(demo_db, text):
 def name_in(db, code):
     return db.execute("SELECT s.name FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.code = ? AND s.active = 1"
                       " GROUP BY s.name HAVING COUNT(*) = 1 ORDER BY s.id LIMIT 1", [code]).fetchone()[0]
+
+
+@pytest.mark.parametrize("typed", ["张\u202e三", "张\u2066三", "张\x07三"])
+def test_names_typed_in_forms_with_hidden_characters_are_refused(demo_db, typed):
+    from campaign.infra import settings
+    from campaign.infra.errors import InvalidValue
+    from campaign.supervision import spot_checks
+
+    before = count(demo_db, "audit"), count(demo_db, "users"), count(demo_db, "supervision_rounds")
+    for write in (lambda: users.add_user(demo_db, ADMIN, "newbie", "leader", display_name=typed, password="newbie-pass"),
+                  lambda: settings.update(demo_db, ADMIN, {"campaign_name": typed}),
+                  lambda: spot_checks.add_round(demo_db, ADMIN, typed, "2026-11-20")):
+        with pytest.raises(InvalidValue) as caught:
+            write()
+        assert caught.value.code == "error.hidden_characters" and "<U+" in caught.value.params["value"]
+    assert (count(demo_db, "audit"), count(demo_db, "users"), count(demo_db, "supervision_rounds")) == before
+
+
+def test_a_round_named_like_another_in_another_width_is_the_same_round(demo_db):
+    from campaign.infra.errors import InvalidValue
+    from campaign.supervision import spot_checks
+
+    spot_checks.add_round(demo_db, ADMIN, "Round A", "2026-11-20")
+    with pytest.raises(InvalidValue) as caught:
+        spot_checks.add_round(demo_db, ADMIN, "ｒｏｕｎｄ ａ\u200b", "2026-11-21")
+    assert caught.value.code == "sup.round_exists"
+
+
+@pytest.mark.parametrize("cell", ["＝1+1", "＋1", "－1", "＠SUM(A1)", " =1+1", "\u200b=1+1", "\u3000＝cmd|' /C calc'!A0"])
+def test_formula_starts_in_any_width_are_made_inert_in_exports(cell):
+    import pandas as pd
+
+    from campaign.infra import exports
+
+    assert exports.neutralise(cell) == "'" + cell
+    frame, _text = exports.prepare(pd.DataFrame({"name": [cell]}), actor=ADMIN)
+    assert frame["name"].tolist() == ["'" + cell]
+
+
+@pytest.mark.parametrize("phone, shown", [("13800001234", "138****1234"), ("138****1234", "138****1234"),
+                                          ("+86 138 0000 1234", "861******1234"), ("", ""), ("12345", "*****")])
+def test_masking_a_phone_twice_changes_nothing(phone, shown):
+    from campaign.infra.phones import mask_phone
+
+    assert mask_phone(phone) == shown and mask_phone(mask_phone(phone)) == shown

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from campaign.infra import audit, clock
 from campaign.infra.db import write
 from campaign.infra.errors import AccessDenied, InvalidValue, NotFound
-from campaign.infra.parse import clean_text
+from campaign.infra.parse import typed_name
 from campaign.org import access
 from campaign.org.access import Actor
 
@@ -176,10 +176,8 @@ def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_nam
     unknown = [c for c in scope_codes if c not in codes]
     if unknown:
         raise NotFound("error.unit_not_found", unit=", ".join(unknown))
-    if display_name is not None:
-        display_name = clean_text(display_name)
-        if display_name is None:  # a bidi override or another hidden character: two names that look alike
-            raise InvalidValue("error.hidden_characters", value=username)
+    if display_name is not None and str(display_name).strip():
+        display_name = typed_name(display_name)  # a bidi override would make two names that look alike
     if password is not None:
         check_password(username, password)
     password_hash = hash_password(password) if password is not None else None

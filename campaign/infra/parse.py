@@ -4,6 +4,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from campaign.infra.errors import InvalidValue
+
 YES = {"1", "是", "在职", "yes", "y", "true", "active", "有效"}
 NO = {"0", "否", "离职", "no", "n", "false", "inactive", "无效", "停用"}
 PHONE = re.compile(r"^1\d{10}$")
@@ -96,6 +98,17 @@ def clean_text(text) -> str | None:
     value = unicodedata.normalize("NFC", str(text or "")).translate({ord(c): None for c in INVISIBLE})
     value = re.sub(r"[\t\r\n]+", " ", value).strip()
     return None if hidden_characters(value) else value
+
+
+def typed_name(text) -> str:
+    """A name typed in a form, cleaned as clean_text does; InvalidValue error.hidden_characters (shown with each
+    hidden character written out) or error.empty."""
+    value = clean_text(text)
+    if value is None:
+        raise InvalidValue("error.hidden_characters", value=show_hidden(str(text)))
+    if not value:
+        raise InvalidValue("error.empty", value="")
+    return value
 
 
 def key(text) -> str:

@@ -14,7 +14,7 @@ from campaign.infra import audit, clock, settings
 from campaign.infra.db import write
 from campaign.infra.errors import InvalidValue, NotFound, RowError, RowsRejected
 from campaign.infra.imports import ImportKind
-from campaign.infra.parse import key, parse_date
+from campaign.infra.parse import key, parse_date, typed_name
 from campaign.org import access, staff, units
 from campaign.supervision import rules
 
@@ -24,12 +24,10 @@ from campaign.supervision import rules
 def add_round(db, actor, name: str, day) -> int:
     """Open a supervision round under a name and a date (administrators; audited)."""
     access.require_admin(actor)
-    name = str(name or "").strip()
-    if not name:
-        raise InvalidValue("error.empty", value=name)
+    name = typed_name(name)
     day = _past_day(day)
     with write(db):
-        if db.execute("SELECT 1 FROM supervision_rounds WHERE name = ?", [name]).fetchone():
+        if any(key(other) == key(name) for (other,) in db.execute("SELECT name FROM supervision_rounds")):
             raise InvalidValue("sup.round_exists", value=name)
         round_id = _insert_round(db, actor, name, day)
     return round_id
