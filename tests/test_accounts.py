@@ -247,10 +247,10 @@ def test_no_demo_for_an_install_whose_admin_exists(db):
     assert db.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 0
 
 
-def test_production_passwords_are_argon2id_at_64_mib():
+def test_production_passwords_are_argon2id_at_owasp_baseline():
     """The one production-cost hash of the suite (every other test user has a cheap one: tests/conftest.py)."""
     hasher = users.PRODUCTION
-    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (65536, 3, 4)
+    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (19456, 2, 1)
     stored = hasher.hash(PASSWORD)
-    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert users.verify_password(stored, PASSWORD) and not users.verify_password(stored, "wrong-password")

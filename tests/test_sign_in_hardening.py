@@ -120,3 +120,15 @@ def test_too_many_password_checks_at_once_wait_then_are_told_to_retry(county, mo
         release.set()
         assert [f.result() for f in busy] == ["signed in"] * users.PARALLEL_CHECKS
     assert attempt(path, "boss", "boss-password") == "signed in"
+
+
+def test_a_hash_of_other_parameters_is_redone_at_the_next_sign_in(county):
+    from argon2 import PasswordHasher
+
+    old = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(PASSWORD)
+    with database.write(county):
+        county.execute("UPDATE users SET password_hash = ? WHERE username = 'zhang'", [old])
+    auth.sign_in(county, "zhang", PASSWORD, now=NOW)
+    stored = county.execute("SELECT password_hash FROM users WHERE username = 'zhang'").fetchone()[0]
+    assert extract_parameters(stored) == extract_parameters(users.HASHER.hash("x")) != extract_parameters(old)
+    assert auth.sign_in(county, "zhang", PASSWORD, now=NOW).actor.name == "zhang"

@@ -7,6 +7,7 @@ its SHA-256, the account and the expiry, so signing out or disabling an account 
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 
 from campaign.accounts import users
@@ -16,6 +17,7 @@ from campaign.infra.errors import AccessDenied
 from campaign.org.access import Actor
 
 _DUMMY_HASH = None
+_DUMMY_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ def _when(text):
 def _dummy_hash() -> str:
     """A hash of a random password with the hasher's parameters: an unknown name costs what a known one does."""
     global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = users.hash_password(secrets.token_hex(16))
+    with _DUMMY_LOCK:  # made once: a burst of unknown names must not each make one first
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = users.hash_password(secrets.token_hex(16))
     return _DUMMY_HASH
 
 
@@ -73,8 +76,10 @@ def sign_in(db, username: str, password: str, *, now: dt.datetime | None = None)
     if not (known and matched):
         _failed(db, name, known, now, conf)
         raise wrong
-    rehash = users.HASHER.check_needs_rehash(row[0])
-    new_hash = users.hash_password(password) if rehash else None
+    try:
+        new_hash = users.hash_password(password) if users.HASHER.check_needs_rehash(row[0]) else None
+    except AccessDenied:  # busy: the old hash still serves, and is redone at a later sign-in
+        new_hash = None
     actor = users.get_actor(db, name)
     token = secrets.token_urlsafe(32)
     expires = now + dt.timedelta(hours=conf["session_hours"])
