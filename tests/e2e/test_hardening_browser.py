@@ -59,11 +59,13 @@ def test_names_full_of_markup_render_as_text_and_fetch_nothing(hostile_server, b
     page.goto(hostile_server.url)
     page.get_by_role("textbox", name="用户名").wait_for()
     sign_in(page, hostile_server, "coord_cx")
-    for key in ("account", "rankings", "entry"):
+    for key in ("overview", "account", "rankings", "entry"):  # the overview: where 51 fetches were seen
         navigate(page, key, "zh")
         page.wait_for_timeout(300)  # time for an image, had one been rendered, to be requested
         assert page.locator(f'img[src*="{EVIL}"], img[src="x"], a[href*="{EVIL}"]').count() == 0, key
         assert page.locator("strong, b").filter(has_text=re.compile(r"^粗体$")).count() == 0, key  # not made bold
+        if key == "overview":
+            shot(page, "hostile-names-overview")
     # the account page shows the display name and the township exactly as typed
     navigate(page, "account", "zh")
     expect(page.get_by_text("**粗体**").first).to_be_visible()
