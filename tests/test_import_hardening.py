@@ -5,7 +5,6 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 
 from campaign import features
 from campaign.accounts import users
@@ -13,6 +12,7 @@ from campaign.infra import i18n, imports, worker
 from campaign.infra.errors import FileRejected, RowsRejected
 from campaign.infra.tables import Upload
 from tests.helpers import ADMIN, count, load
+from tests.test_uploads import xlsx
 
 
 def coordinator(db, name="coord_cx"):
@@ -154,15 +154,6 @@ def test_a_bound_follows_its_setting(demo_db):
 
 
 # ---- 4. every kind: files that used to crash get a named error -----------------------------------
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
 
 def bad_files(spec):
     headers = [aliases[0] if aliases else name for name, aliases in spec.columns.items()]

@@ -9,22 +9,12 @@ import pytest
 from argon2 import extract_parameters
 
 from campaign.accounts import auth, users
-from campaign.infra import clock
 from campaign.infra import db as database
 from campaign.infra.errors import AccessDenied
-from campaign.org import access
-from tests.helpers import ADMIN, small_county
+from tests import test_accounts
+from tests.test_accounts import NOW, PASSWORD
 
-NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=clock.TZ)
-PASSWORD = "correct horse"
-
-
-@pytest.fixture
-def county(db):
-    small_county(db)
-    users.add_user(db, ADMIN, "boss", access.ADMIN, password="boss-password", must_change=False)
-    users.add_user(db, ADMIN, "zhang", access.COORDINATOR, scope_codes=["T1"], password=PASSWORD, must_change=False)
-    return db
+county = test_accounts.county  # the same county: boss (an administrator) and zhang (T1's coordinator)
 
 
 class CountingHasher:

@@ -176,12 +176,12 @@ def _save(db, actor, entity: str, code: str, unit: dict, table: str, attrs: dict
 def _readable(db, values: dict) -> dict:
     """Unit ids in an audit record shown as unit codes."""
     shown = {}
-    for key, value in values.items():
-        if key.endswith("_id") and value is not None:
+    for field, value in values.items():
+        if field.endswith("_id") and value is not None:
             row = db.execute("SELECT code FROM units WHERE id = ?", [value]).fetchone()
-            shown[key[:-3]] = row[0] if row else value
+            shown[field[:-3]] = row[0] if row else value
         else:
-            shown[key] = value
+            shown[field] = value
     return shown
 
 
