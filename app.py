@@ -5,6 +5,8 @@
 
 import streamlit as st
 
+import ui
 from ui import routes
 
-app = st.App("streamlit_app.py", routes=routes.ROUTES, lifespan=routes.lifespan)
+# An exception no page handled is logged and shown as "something went wrong, nothing was saved" (issue 16).
+app = st.App("streamlit_app.py", routes=routes.ROUTES, lifespan=routes.lifespan, on_script_error=ui.on_script_error)

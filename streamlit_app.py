@@ -22,7 +22,7 @@ with st.sidebar:
     if me is not None:
         account = users.get_account(db, me.name)
         st.caption(ui.t("nav.user"))
-        st.markdown(ui.t("auth.signed_in_as", name=account["display_name"], role=ui.t(f"role.{me.role}")))
+        st.markdown(ui.tm("auth.signed_in_as", name=account["display_name"], role=ui.t(f"role.{me.role}")))
         if st.button(ui.t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             ui_auth.sign_out(db)
             st.rerun()

@@ -13,7 +13,7 @@ from campaign.org import access
 
 TODAY = dt.date(2026, 11, 28)
 
-# Test users get a cheap argon2 cost (~1 ms a hash instead of ~150 ms and 64 MiB): the production parameters
+# Test users get a cheap argon2 cost (~1 ms a hash instead of ~35 ms and 19 MiB): the production parameters
 # stay in campaign.accounts.users.PRODUCTION and are tested once (test_accounts.py). A sign-in verifies with the
 # cost stored in the hash, so the app servers of the browser tests verify the demo's cheap hashes cheaply too.
 users.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

@@ -96,6 +96,7 @@ WRITES = {
     "accounts.backup.restore": (_change,
         lambda c, a: backup.restore(c["db"], a, c["backup"], current_path=c["path"], migration_sets=features.migration_sets(),
                                       migrate=features.migrate), {"admin"}),
+    "accounts.backup.save": (_nothing, lambda c, a: backup.save(c["db"], a, c["path"].with_name("saved.db")), {"admin"}),
 }
 
 

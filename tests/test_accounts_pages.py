@@ -56,7 +56,7 @@ def test_coordinator_signs_in_sees_only_own_unit_saves_and_signs_out(demo_path):
 def test_wrong_password_shows_a_clear_message(demo_path):
     at = sign_in(signed_out(demo_path, "en"), "coord_cx", "wrong password")
     assert [e.value for e in at.error] == [
-        "Wrong user name or password. 4 more failures will lock the account for a while."]
+        "Wrong user name or password. After 5 wrong tries in a row an account is locked for 15 minutes."]
     assert at.text_input(key="sign_in_user") is not None
 
 

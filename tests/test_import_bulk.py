@@ -252,29 +252,37 @@ def test_a_rejected_file_writes_nothing(db):
     assert trail.imports(db).query("kind == 'installs'").empty
 
 
-@pytest.mark.parametrize("data", [
-    "\ufeff单位,姓名\n甲,乙\n".encode(),                  # Excel's UTF-8 BOM
-    "单位,姓名\n甲,乙\n".encode("gb18030"),              # Excel's Chinese CSV
-    b"unit,name\nNA,\n,null\n",                            # no value is missing: NA stays text
-    b"unit,name\n\n a ,b\n,\n\nc,d\n",                     # blank lines, empty rows, spaces
-    b'unit,name\n"x\ny",z\nq,w\n',                         # a newline inside quotes
-    b"unit,name,phone\nx,y\nq,w,e\n",                      # a short row (Arrow refuses: pandas reads it)
-    b"unit,name\nx,y,z\nq,w\n",                            # a long row
-    b"unit,unit,name\na,b,c\n",                            # a repeated header
-    b"unit,,name\na,b,c\n",                                # an empty header
-    b"unit,name\r\na,b\r\n",                               # Windows line ends
-    b"unit,name\n   \na,b\n",                              # a line of spaces
-    b'unit,name\n"a,b","c""d"\n',                          # quotes
+@pytest.mark.parametrize("data, cells", [
+    ("\ufeff单位,姓名\n甲,乙\n".encode(), [("甲", "乙")]),               # Excel's UTF-8 BOM
+    ("单位,姓名\n甲,乙\n".encode("gb18030"), [("甲", "乙")]),           # Excel's Chinese CSV
+    ("单位,姓名\n甲,乙\n".encode("utf-16"), [("甲", "乙")]),            # Excel's "Unicode text"
+    (b"unit,name\nNA,\n,null\n", [("NA", ""), ("", "null")]),           # no value is missing: NA stays text
+    (b"unit,name\n\n a ,b\n,\n\nc,d\n", [("a", "b"), ("c", "d")]),       # blank lines, empty rows, spaces
+    (b'unit,name\n"x\ny",z\nq,w\n', [("x y", "z"), ("q", "w")]),         # a newline inside quotes
+    (b"unit,name,phone\nx,y\nq,w,e\n", [("x", "y"), ("q", "w")]),        # a short row (Arrow refuses it)
+    (b"unit,name\nx,y,,\nq,w\n", [("x", "y"), ("q", "w")]),              # blank cells past the header
+    (b"unit,,name\na,b,c\n", [("a", "c")]),                              # an empty header
+    (b"unit,name\r\na,b\r\n", [("a", "b")]),                             # Windows line ends
+    (b"unit,name\n   \na,b\n", [("a", "b")]),                            # a line of spaces
+    (b'unit,name\n"a,b","c""d"\n', [("a,b", 'c"d')]),                    # quotes
+    ("unit,name\n甲\u200b,乙\ufeff\n".encode(), [("甲", "乙")]),        # invisible characters dropped
+    (b"unit,name\nx,y,z\nq,w\n", "file.ragged"),                         # a long row
+    (b"unit,unit,name\na,b,c\n", "file.duplicate_columns"),              # a repeated header
+    ("单位,unit,name\na,b,c\n".encode(), "file.duplicate_columns"),       # one column under two aliases
+    (b"", "file.empty"), (b"\n\n \n", "file.empty"), (b"unit,name\n", []),  # nothing to read
+    (("a," * 300 + "\n").encode(), "file.too_many_cells"),                # a column bomb
+    (b"unit,name\n" + b"x," * 100_000 + b"\n", "file.too_many_cells"),
 ])
-def test_csv_cells_as_pandas_read_them(data):
-    import io
+def test_csv_cells_are_read_as_text(data, cells):
+    from campaign.infra.errors import FileRejected
 
-    import pandas as pd
-
-    from campaign.infra.tables import _decode, _read_csv
-
-    expected = pd.read_csv(io.StringIO(_decode(data)), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    pd.testing.assert_frame_equal(_read_csv(data), expected)
+    columns = {"unit": ("单位",), "name": ("姓名",)}
+    try:
+        frame = read_table(Upload("f.csv", data), columns, ("unit", "name"))
+    except FileRejected as error:
+        assert error.code == cells
+    else:
+        assert list(zip(frame["unit"], frame["name"])) == cells
 
 
 @pytest.mark.parametrize("change", ["UPDATE staff SET active = 0 WHERE name = '张一'", "DELETE FROM staff WHERE name = '张一'"])

@@ -1,5 +1,8 @@
 """What every page shares: the language, the translation function, the database and the signed-in user."""
 
+import logging
+import re
+
 import streamlit as st
 
 from campaign import demo, features
@@ -76,7 +79,7 @@ def run_write(action, message: str) -> None:
 
 def show_error(error: CampaignError) -> None:
     """A named error as a clear message in the user's language; bad rows as a table."""
-    st.error(i18n.error_text(error, lang()))
+    st.error(i18n.t(error.code, lang(), **{k: md(v) for k, v in error.params.items()}))
     if isinstance(error, RowsRejected):
         st.dataframe(
             [
@@ -92,6 +95,38 @@ def pct(value) -> str:
     return "—" if value is None else f"{value:.2%}"
 
 
-def escaped(text) -> str:
-    """User text safe inside markdown (issue 20): markdown's and HTML's special characters backslash-escaped."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$&" else ch for ch in str(text))
+# Every character that markdown, Streamlit's directives (:red[…]) and math ($…$), HTML or an autolink could
+# read as markup: a backslash before each makes it plain text.
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=\"'^%/])")
+
+
+# GFM finds bare addresses (http://…, www.…, a@b.c) in the text after the escapes are read: an invisible word
+# joiner inside each such pattern keeps it text.
+_AUTOLINK = re.compile(r"(?i)(:)(?=/)|(www)(?=\.)|(?=@)")
+
+
+def md(text) -> str:
+    """User text (a unit's or a person's name, a file name…) for a place that renders markdown: st.markdown,
+    captions, headers, alerts, toasts, labels, help: shown as typed, never as a link, an image or HTML."""
+    if not isinstance(text, str):
+        return text
+    return _MARKUP.sub(r"\\\1", _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2) or "") + "\u2060", text))
+
+
+def tm(key: str, **params) -> str:
+    """`t` for a place that renders markdown: the user's texts among the params escaped (md)."""
+    return t(key, **{name: md(value) for name, value in params.items()})
+
+
+_log = logging.getLogger("campaign.ui")
+
+
+def on_script_error(error: Exception) -> bool:
+    """An exception no page handled: logged on the server with its traceback; the user is told, in their
+    language, that something went wrong and nothing was saved (no traceback, no server path)."""
+    _log.error("unhandled exception in a page", exc_info=error)
+    try:
+        st.error(t("error.unexpected"))
+    except Exception:  # noqa: BLE001 — outside a run (a callback): Streamlit's own box, without details, stays
+        return False
+    return True

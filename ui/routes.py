@@ -24,3 +24,6 @@ async def lifespan(app):
 from ui import scheduler  # noqa: E402
 
 SERVICES.append(scheduler.service)
+from ui import session  # noqa: E402 — the session cookie, set by the server (issue 16)
+
+ROUTES += session.ROUTES

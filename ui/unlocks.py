@@ -29,9 +29,9 @@ def _day(db, me, unit, day, state: str, asked, key: str) -> None:
     """The answer to the request for this unit and day, or the form to ask."""
     t = ui.t
     latest = asked.iloc[0] if len(asked) else None  # open requests and open windows come first
-    params = {"unit": ui.escaped(unit.name), "day": day.isoformat()}  # st.info renders markdown
+    params = {"unit": ui.md(unit.name), "day": day.isoformat()}  # st.info renders markdown
     if latest is not None and latest["state"] == unlocks.ACTIVE:
-        st.info(t("unlock.open_until", **params, until=when(latest["until"]), by=ui.escaped(latest["decided_by"])), icon=":material/lock_open:")
+        st.info(t("unlock.open_until", **params, until=when(latest["until"]), by=ui.md(latest["decided_by"])), icon=":material/lock_open:")
         return
     if state != "locked":
         return
@@ -39,7 +39,7 @@ def _day(db, me, unit, day, state: str, asked, key: str) -> None:
         st.info(t("unlock.waiting", **params, at=when(latest["requested_at"])), icon=":material/hourglass_top:")
         return
     if latest is not None and latest["state"] == unlocks.REFUSED:
-        st.warning(t("unlock.refused_note", **params, answer=ui.escaped(latest["answer"])))
+        st.warning(t("unlock.refused_note", **params, answer=ui.md(latest["answer"])))
     with st.form(f"{key}_form", border=True):
         st.caption(t("unlock.ask_help", hours=settings.get(db, "unlock_hours")))
         reason = st.text_input(t("unlock.reason"), max_chars=unlocks.MAX_TEXT, key=f"{key}_reason")
@@ -57,7 +57,7 @@ def _history(every, unit, day) -> None:
     shown = every[other & live].head(5)
     if shown.empty:
         return
-    lines = [t(f"unlock.line.{r.state}", unit=ui.escaped(r.unit), day=r.day, at=when(r.requested_at), until=when(r.until),
-               answer=ui.escaped(r.answer if isinstance(r.answer, str) else "")) for r in shown.itertuples()]
+    lines = [t(f"unlock.line.{r.state}", unit=ui.md(r.unit), day=r.day, at=when(r.requested_at), until=when(r.until),
+               answer=ui.md(r.answer if isinstance(r.answer, str) else "")) for r in shown.itertuples()]
     st.info(t("unlock.mine", count=len(shown)) + "\n\n" + "\n".join(f"- {line}" for line in lines),
             icon=":material/lock_clock:")

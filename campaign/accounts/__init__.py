@@ -14,7 +14,7 @@ FEATURE = Feature(
     "accounts",
     depends=("org",),
     migrations=schema.accounts,
-    tables=("users", "user_scopes", "sessions"),
+    tables=("users", "user_scopes", "sessions", "sign_in_strangers"),
     settings=settings.SETTINGS,
     texts=texts.TEXTS,
     commands=cli.COMMANDS,

@@ -93,12 +93,74 @@ def check_backup(path, migration_sets) -> dict:
         unknown = sorted(f"{s}/{n}" for s, n in applied - known)
         if unknown:
             raise FileRejected("backup.unknown_version", name=path.name, migrations=", ".join(unknown))
+        differences = sorted(_differences(schema_of(conn), expected_schema(migration_sets, applied)))
+        if differences:
+            raise FileRejected("backup.schema_changed", name=path.name, parts=", ".join(differences[:5]))
         counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("units", "staff", "install_reports", "users", "audit")}
     except sqlite3.DatabaseError:
         raise FileRejected("backup.corrupt", name=path.name) from None
     finally:
         conn.close()
     return {"applied": len(applied), "pending": len(known - applied), "counts": counts}
+
+
+def schema_of(conn) -> dict:
+    """A database's schema as SQLite describes it (not as its SQL was written): each table's columns
+    (PRAGMA table_xinfo) and foreign keys, each index's table, uniqueness, origin and columns (a partial
+    index with its condition), each trigger's and view's table and statement."""
+    parts = {}
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+    for kind, name, table, sql in rows:
+        quoted = '"' + name.replace('"', '""') + '"'
+        if kind == "table":
+            parts[f"table {name}"] = (tuple(tuple(c) for c in conn.execute(f"PRAGMA table_xinfo({quoted})")),
+                                      tuple(sorted(tuple(k[2:]) for k in conn.execute(f"PRAGMA foreign_key_list({quoted})"))))
+        elif kind == "index":
+            table_quoted = '"' + table.replace('"', '""') + '"'
+            listed = next((tuple(i[2:]) for i in conn.execute(f"PRAGMA index_list({table_quoted})") if i[1] == name), ())
+            partial = " ".join(sql.split()) if listed[-1:] == (1,) and sql else None
+            parts[f"index {name}"] = (table, listed, tuple(tuple(c) for c in conn.execute(f"PRAGMA index_xinfo({quoted})")), partial)
+        else:  # a trigger or a view is its statement
+            parts[f"{kind} {name}"] = (table, " ".join((sql or "").split()))
+    return parts
+
+
+def expected_schema(migration_sets, applied: set[tuple[str, str]]) -> dict:
+    """The schema a database with the migrations `applied` has: this version's migrations of each set up to
+    the last applied, run on an empty database. Refuses (backup.unknown_version) a set applied with gaps."""
+    key = (tuple(m.name for m in migration_sets), frozenset(applied))
+    if key not in _EXPECTED:
+        conn = database.connect(":memory:")
+        try:
+            for steps in migration_sets:
+                done = [step for step in steps.steps if (steps.name, step.name) in applied]
+                if done != steps.steps[: len(done)]:
+                    raise FileRejected("backup.unknown_version", name="", migrations=steps.name)
+                if done:
+                    stop = steps.steps[len(done)].name if len(done) < len(steps.steps) else None
+                    steps.apply(conn, stop_before=stop)
+            _EXPECTED[key] = schema_of(conn.conn)
+        finally:
+            conn.conn.close()
+    return _EXPECTED[key]
+
+
+_EXPECTED: dict = {}
+
+
+def _differences(found: dict, expected: dict) -> set[str]:
+    """The parts (e.g. "table staff", "trigger x") that are missing, extra or different."""
+    return {part for part in found.keys() | expected.keys() if found.get(part) != expected.get(part)}
+
+
+def save(db, actor, dest) -> Path:
+    """A backup to the file `dest` by an administrator (the command line's), audited like a download."""
+    access.require_admin(actor)
+    path = backup(db, dest)
+    with database.write(db):
+        audit.record(db, actor, "backup", "database", path.name,
+                     detail={"bytes": path.stat().st_size, "sha256": _sha256(path), "path": str(path)})
+    return path
 
 
 def _sha256(path: Path) -> str:

@@ -134,7 +134,7 @@ def backup_command(root, file):
     """
     from campaign.accounts import backup
 
-    path = backup.backup(root.connect(), file)
+    path = backup.save(root.connect(), actor(), file)
     click.echo(f"backup written to {path} ({path.stat().st_size:,} bytes)")
 
 

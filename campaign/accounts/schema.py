@@ -32,3 +32,19 @@ def m001_sign_in(db):
 def m002_mobile(db):
     # An account's own mobile (optional): the work groups' robots @-mention a unit's coordinators by it (issue 19).
     db.execute("ALTER TABLE users ADD COLUMN mobile TEXT")
+
+
+@accounts()
+def m003_sign_in_strangers(db):
+    # Failed sign-ins of names that are no account, counted and locked like an account's (issue 16): the
+    # answers and their cost never tell whether a name exists. Rows last only as long as a lockout.
+    db.executescript(
+        """
+        CREATE TABLE sign_in_strangers (
+            username TEXT PRIMARY KEY,
+            failed_count INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )

@@ -21,9 +21,9 @@ TEXTS = {
                        "This is a demo database. Each account below has the password {password}. "
                        "Once a real administrator is created, the demo accounts are disabled."),
     "auth.must_change": ("管理员为您设置了临时密码，请先修改密码。", "An administrator set a temporary password: change it first."),
-    "auth.error.bad_credentials": ("用户名或密码错误。", "Wrong user name or password."),
-    "auth.error.bad_credentials_left": ("用户名或密码错误。再错 {left} 次账号将被临时锁定。",
-                                        "Wrong user name or password. {left} more failures will lock the account for a while."),
+    "auth.error.bad_credentials": ("用户名或密码错误。连续输错 {limit} 次，账号将被锁定 {minutes} 分钟。",
+                                   "Wrong user name or password. After {limit} wrong tries in a row an account is locked for {minutes} minutes."),
+    "auth.error.busy": ("当前登录的人较多，请几秒后再试。", "Many people are signing in right now: try again in a few seconds."),
     "auth.error.locked": ("登录失败次数过多，账号已锁定至 {until}。请稍后再试或联系管理员解锁。",
                           "Too many failed sign-ins: the account is locked until {until}. Try later or ask an administrator to unlock it."),
     "auth.error.demo_off": ("演示账号已停用（已有正式管理员）。", "Demo accounts are disabled (a real administrator exists)."),
@@ -148,6 +148,8 @@ TEXTS = {
     "backup.not_campaign": ("{name} 不是本系统的数据库。", "{name} is not a campaign database."),
     "backup.unknown_version": ("{name} 的数据结构版本未知（可能来自更新版本的程序）：{migrations}",
                                "{name} has an unknown schema version (from a newer version of the app?): {migrations}"),
+    "backup.schema_changed": ("{name} 的数据结构与任何已知版本都不一致（被改动过：{parts}），不能恢复。",
+                              "{name} does not have the structure of any known version (changed: {parts}): it cannot be restored."),
     "backup.same_file": ("不能用当前数据库自身来恢复。", "Cannot restore the current database onto itself."),
     # settings (accounts and uploads)
     "settings.security": ("账号与上传", "Accounts and uploads"),

@@ -12,7 +12,7 @@ from campaign.coverage.rules import closest, parse_age, parse_count, parse_rate
 from campaign.infra import clock
 from campaign.infra.errors import FileRejected, InvalidValue, RowError
 from campaign.infra.imports import ImportKind
-from campaign.infra.parse import parse_date
+from campaign.infra.parse import key, parse_date, parse_whole
 from campaign.org import access
 
 POPULATION_KINDS = {"resident": ("resident", "常住", "常住人口"), "household": ("household", "户籍", "户籍人口")}
@@ -28,33 +28,37 @@ def parse_population_kind(text) -> str:
 
 
 class Townships:
-    """Resolves township names (or their aliases) to the known names, explaining unknown ones."""
+    """Resolves township names (or their aliases) to the known names, explaining unknown ones; names are
+    compared as campaign.infra.parse.key does (full-width and half-width forms alike)."""
 
     def __init__(self, known, alias_map):
         self.known = sorted(set(known))
-        self.aliases = {alias: name for alias, name in alias_map.items() if name in self.known}
+        self.keys = {key(name): name for name in self.known}
+        self.aliases = {key(alias): name for alias, name in alias_map.items() if name in self.known}
 
     def resolve(self, line: int, name: str, errors: list) -> str | None:
         if not name:
             errors.append(RowError(line, "township", "row.missing"))
             return None
-        if not self.known or name in self.known:
+        if not self.known:
             return name
-        if name in self.aliases:
-            return self.aliases[name]
+        if key(name) in self.keys:
+            return self.keys[key(name)]
+        if key(name) in self.aliases:
+            return self.aliases[key(name)]
         errors.append(RowError(line, "township", "coverage.row.unknown_township", value=name,
                                closest="、".join(closest(name, self.known))))
         return None
 
 
-def _age_and_count(row, column: str, errors: list):
+def _age_and_count(row, column: str, errors: list, limit: int):
     band = parse_age(row.age)
     if band is None:
         code = "row.missing" if row.age == "" else "coverage.row.bad_age"
         errors.append(RowError(row.line, "age", code, value=row.age))
-    value, reason = parse_count(getattr(row, column))
+    value, reason = parse_count(getattr(row, column), limit)
     if reason:
-        errors.append(RowError(row.line, column, reason, value=getattr(row, column)))
+        errors.append(RowError(row.line, column, reason, value=getattr(row, column), max=limit))
     return band, value
 
 
@@ -90,16 +94,15 @@ def _day(row, options: dict, errors: list):
 
 def validate_population(db, actor, frame, conf):
     options = conf["options"]
-    try:
-        year = int(options.get("year") or clock.today().year)
-    except ValueError:
-        raise FileRejected("coverage.bad_year", value=options.get("year")) from None
+    year = parse_whole(options.get("year") or clock.today().year)
+    if year is None or not 1900 <= year <= clock.today().year + 1:
+        raise FileRejected("coverage.bad_year", value=options.get("year"))
     kind = parse_population_kind(options.get("kind"))
     names = Townships(store.township_units(db), store.aliases(db))
     errors, rows, groups = [], [], {}
     for row in frame.itertuples(index=False):
         township = names.resolve(row.line, row.township, errors)
-        band, people = _age_and_count(row, "population", errors)
+        band, people = _age_and_count(row, "population", errors, conf["max_township_population"])
         if township and band:
             groups.setdefault(township, []).append((band, row.line, row.age))
             rows.append((township, band, people))
@@ -124,7 +127,7 @@ def validate_registrations(db, actor, frame, conf):
     for row in frame.itertuples(index=False):
         day = _day(row, conf["options"], errors)
         township = names.resolve(row.line, row.township, errors)
-        band, registered = _age_and_count(row, "registered", errors)
+        band, registered = _age_and_count(row, "registered", errors, conf["max_township_population"])
         if day and township and band:
             groups.setdefault((day, township), []).append((band, row.line, row.age))
             rows.append((day.isoformat(), township, band, registered))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from campaign.infra import parse
 from campaign.infra.errors import InvalidValue
 
 AGE_LO, AGE_HI = 16, 60  # the leaders' working-age range, both ends inclusive
@@ -81,20 +82,10 @@ def share_in_range(band: Band, lo: int = AGE_LO, hi: int = AGE_HI) -> tuple[Frac
 
 # ---- numbers and rates -------------------------------------------------------------------
 
-def parse_count(text) -> tuple[int | None, str | None]:
-    """(persons, None) for a whole number ≥ 0 (thousands separators allowed), else (None, reason)."""
+def parse_count(text, limit: int) -> tuple[int | None, str | None]:
+    """(persons, None) for a whole number 0..limit (thousands separators allowed), else (None, reason)."""
     value = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "")
-    if value == "":
-        return None, "row.missing"
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None, "row.not_integer"
-    if not number.is_finite() or number != number.to_integral_value():
-        return None, "row.not_integer"
-    if number < 0:
-        return None, "coverage.row.negative"
-    return int(number), None
+    return parse.parse_count(value, limit, negative="coverage.row.negative")
 
 
 def parse_rate(text, *, limit: float = 1.5) -> float | None:

@@ -167,4 +167,5 @@ TEXTS = {
     "overview.attn.laggard_talked": ("{subject}：已于 {talk_on} 约谈（{held_by}），完成率 {completion}",
                                      "{subject}: talked with on {talk_on} ({held_by}), {completion} complete"),
     "overview.attn_talked": ("已约谈的落后单位（跟踪整改）", "Laggards talked with (follow-up)"),
+    "coverage.settings.max_township_population": ("乡镇每行人口数上限", "Largest population in one row of a township"),
 }

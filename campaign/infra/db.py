@@ -22,7 +22,7 @@ def connect(path=None):
 
     path = ":memory:" if path == ":memory:" else Path(path or db_path())
     if path != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private(path)
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -63,6 +63,27 @@ def _turns(db) -> _Turns:
     path = file_path(db) or f"memory:{id(db.conn)}"
     with _TURNS_LOCK:
         return _TURNS.setdefault(path, _Turns())
+def private(path: Path) -> None:
+    """The database file (created empty if new), its -wal/-shm/-journal and dated copies readable by this
+    account only (0600; they hold full phone numbers and password hashes). SQLite gives the files it makes
+    beside a database the database's own mode. A folder made here is 0700, and so is the default data folder."""
+    path = Path(path)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    elif path.parent == DEFAULT_PATH.parent:
+        _tighten(path.parent, 0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for companion in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        _tighten(companion, 0o600)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, mode)
+    except OSError:  # gone meanwhile, or not ours to change: SQLite reports what matters
+        pass
 
 
 @contextmanager

@@ -2,10 +2,12 @@
 kept as text, phones masked for everyone but administrators.
 
 A cell starting with = + - @ (or a tab / carriage return) would run as a formula in Excel or WPS
-when the file is opened; it gets a leading apostrophe, which both show as plain text.
+when the file is opened; it gets a leading apostrophe, which both show as plain text. The start is
+judged after NFKC (full-width ＝＋－＠ and the like count) and past leading spaces and invisible characters.
 """
 
 import io
+import unicodedata
 
 import pandas as pd
 
@@ -19,9 +21,17 @@ TEXT_COLUMNS = ("code", "编码", "id_number", "身份证号", "entity_id", "sha
 
 def neutralise(value):
     """A text cell that Excel would read as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
+    if isinstance(value, str) and value and _starts_formula(value):
         return "'" + value
     return value
+
+
+def _starts_formula(value: str) -> bool:
+    if value.startswith(DANGEROUS):
+        return True
+    head = unicodedata.normalize("NFKC", value[:16])
+    head = "".join(c for c in head if unicodedata.category(c) not in ("Cf", "Zs", "Zl", "Zp") and c not in "\n")
+    return head.startswith(DANGEROUS)
 
 
 def prepare(frame: pd.DataFrame, *, actor=None, text_columns=()) -> tuple[pd.DataFrame, list[str]]:

@@ -17,7 +17,7 @@ from campaign.infra import db as database
 from campaign.infra.actors import ADMIN, SCOPED, require_admin, require_role
 from campaign.infra.db import checkpoint_in_background, write
 from campaign.infra.errors import FileRejected, RowsRejected
-from campaign.infra.tables import Upload, read_table, template_csv
+from campaign.infra.tables import Upload, inspect_workbook, read_table, template_csv
 
 
 @dataclass
@@ -54,7 +54,7 @@ def run(db, actor, kind: str, spec: ImportKind, upload: Upload, *, dry_run=False
         require_admin(actor)
     require_role(actor, spec.roles)
     path = database.file_path(db)
-    if len(upload.data) >= LARGE_FILE and path:
+    if path and (len(upload.data) >= LARGE_FILE or _heavy_workbook(db, upload)):
         return _in_worker(path, actor, kind, spec, upload, dry_run, options)
     return _run_import(db, actor, kind, spec, upload, dry_run, options)
 
@@ -64,6 +64,15 @@ def run(db, actor, kind: str, spec: ImportKind, upload: Upload, *, dry_run=False
 # the app's process (issue 9: under 400 MB), is all given back when the worker ends, and an import that
 # runs out of memory ends only the worker.
 LARGE_FILE = 4 * 1024 * 1024
+
+
+def _heavy_workbook(db, upload: Upload) -> bool:
+    """A small .xlsx that holds many cells or unpacks to much (refused here when absurd): its parsing,
+    hundreds of bytes of memory a cell, goes to the worker as a large file's does."""
+    if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+        return False
+    limit = settings.get(db, "upload_max_mb") * 1024 * 1024
+    return len(upload.data) <= limit and inspect_workbook(upload, limit).heavy
 
 
 def _in_worker(path, actor, kind, spec, upload, dry_run, options) -> ImportResult:

@@ -9,11 +9,12 @@ def _missing(phone) -> bool:
 
 
 def mask_phone(phone) -> str:
-    """138****0000: keep the first three and last four digits."""
+    """138****0000: keep the first three and last four digits. Masking a masked number changes nothing
+    (a star stands for the digit it hides)."""
     if _missing(phone):
         return ""
     text = str(phone).strip()
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"[^\d*]", "", text)
     if len(digits) < 7:
         return "*" * len(text)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

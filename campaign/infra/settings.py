@@ -13,6 +13,7 @@ from typing import Callable
 from campaign.infra import audit, clock
 from campaign.infra.actors import require_admin
 from campaign.infra.db import write
+from campaign.infra.parse import typed_name
 from campaign.infra.errors import InvalidValue
 
 
@@ -78,11 +79,8 @@ def time_of_day(value):
 
 
 def text(value):
-    """Text that must not be empty."""
-    value = str(value).strip()
-    if not value:
-        raise InvalidValue("error.empty", value=value)
-    return value
+    """Text that must not be empty nor hold a hidden control or direction character."""
+    return typed_name(value)
 
 
 BUILTIN = (Setting("upload_max_mb", 20, integer(1, 200)),)  # every upload (imports, attachments)

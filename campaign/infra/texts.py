@@ -98,4 +98,18 @@ TEXTS = {
     "row.negative": ("安装数不能为负：{value}", "Installs cannot be negative: {value}"),
     "row.above_max": ("安装数 {value} 超过每日上限 {max}", "{value} installs exceeds the daily maximum {max}"),
     "row.duplicate_entry": ("{value} 同一日期与第 {first} 行重复", "{value} on the same date repeats row {first}"),
+    # issue 16: every bad file and cell named, in the user's language
+    "file.duplicate_columns": ("表头中同一列出现了两次：{columns}。请只保留一列。", "The header names one column twice: {columns}. Keep only one."),
+    "file.ragged": ("第 {line} 行有 {columns} 个单元格，多于表头的 {header} 列。", "Line {line} has {columns} cells, more than the header's {header} columns."),
+    "file.bad_csv": ("CSV 文件格式有误（约第 {line} 行，如引号未闭合或单元格过长）。", "The CSV is malformed near line {line} (an unclosed quote or an overlong cell)."),
+    "row.hidden_characters": ("含有不可见的控制字符或文字方向字符：{value}。请删除后重新上传。",
+                              "Holds a hidden control or text-direction character: {value}. Remove it and upload again."),
+    "row.too_large": ("{value} 超过上限 {max}", "{value} exceeds the limit {max}"),
+    "row.name_is_code": ("名称 {value} 与单位编码 {value}（{other}）相同，会造成混淆", "The name {value} is the code of another unit ({other}): it would be confused"),
+    "row.code_is_name": ("编码 {value} 是单位“{other}”的名称，会造成混淆", "The code {value} is the name of the unit {other}: it would be confused"),
+    "row.name_taken": ("名称 {value} 已被单位 {other} 使用，请用不同的名称", "The name {value} is taken by the unit {other}: choose another"),
+    "row.type_change": ("单位 {value} 是{old}，不能在此改为{new}", "The unit {value} is a {old}: it cannot become a {new} here"),
+    "error.hidden_characters": ("含有不可见的控制字符或文字方向字符：{value}", "Holds a hidden control or text-direction character: {value}"),
+    "error.unexpected": ("出现意外错误，未保存任何内容。请重试；如仍出现，请联系县反诈中心。",
+                         "Something went wrong; nothing was saved. Try again, and if it happens again tell the county anti-fraud centre."),
 }

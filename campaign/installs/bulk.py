@@ -131,6 +131,9 @@ def _people(db, actor, frame, distinct) -> tuple[np.ndarray, np.ndarray, np.ndar
         problem[(uid >= 0) & ~np.isin(uid, np.array(sorted(allowed), dtype=np.int64))] = 2
 
     (name_codes, names), (phone_codes, phones) = distinct["name"], distinct["phone"]
+    # Names compare as campaign.infra.parse.key does (full-width and half-width forms alike, case folded).
+    folded, names = pd.factorize(np.array(_folded(names.tolist()) + [""], dtype=object))
+    name_codes = folded[:-1][name_codes] if len(name_codes) else name_codes
     # "138 0000-0000" counts as 13800000000; a phone narrows the person only when one is left.
     cleaned = [p if p.isdigit() else re.sub(r"[\s-]", "", p) for p in phones.tolist()]
     clean_codes, clean = pd.factorize(np.array(cleaned + [""], dtype=object))
@@ -142,7 +145,7 @@ def _people(db, actor, frame, distinct) -> tuple[np.ndarray, np.ndarray, np.ndar
         "SELECT json_group_array(id), json_group_array(unit_id), json_group_array(name), json_group_array(phone),"
         " json_group_array(active) FROM staff").fetchone())
     s_id, s_active = np.array(s_id, dtype=np.int64), np.array(s_active, dtype=bool)
-    s_name_code, s_phone_code = _positions(s_name, names.tolist()), _positions(s_phone, clean.tolist())
+    s_name_code, s_phone_code = _positions(_folded(s_name), names.tolist()), _positions(s_phone, clean.tolist())
     # Keys (unit, name) and (unit, name, phone) as integers, for the file (first n) and the staff.
     by_name = (np.concatenate([uid, np.array(s_uid, dtype=np.int64)]) + 1) * (len(names) + 1) \
         + np.concatenate([name_codes, s_name_code])
@@ -172,6 +175,12 @@ def _people(db, actor, frame, distinct) -> tuple[np.ndarray, np.ndarray, np.ndar
         problem[single[inactive]] = 5
         sid[single[~inactive]] = s_id[person[~inactive]]
     return sid, uid, problem
+
+
+def _folded(values: list) -> list:
+    """Names as campaign.infra.parse.key compares them, a whole column at once (Arrow)."""
+    folded = pc.utf8_lower(pc.utf8_trim_whitespace(pc.utf8_normalize(pa.array(values, type=pa.string()), "NFKC")))
+    return folded.to_pylist()
 
 
 def _positions(values: list, among: list) -> np.ndarray:

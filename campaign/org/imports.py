@@ -5,39 +5,46 @@ import re
 from campaign.infra import audit, hooks
 from campaign.infra.errors import RowError
 from campaign.infra.imports import ImportKind
-from campaign.infra.parse import NO, PHONE, YES, positive_int
+from campaign.infra.parse import NO, PHONE, YES, key, positive_int
 from campaign.org import access, quotas, staff, units
 
 # ---- units -------------------------------------------------------------------------------
 
 def validate_units(db, actor, frame, conf):
     errors, plan = [], []
-    known = {code: uid for uid, code in db.execute("SELECT id, code FROM units")}
+    existing = {key(code): (uid, code, kind) for uid, code, kind in db.execute("SELECT id, code, type FROM units")}
     names = units.lookup(db)
-    file_codes = {}
+    file_codes, claims = {}, []
     for row in frame.itertuples(index=False):
         r = row.line
+        own = existing.get(key(row.code)) if row.code else None
+        code = own[1] if own else row.code  # the code as stored: "t01" names the unit T01
         if not row.code:
             errors.append(RowError(r, "code", "row.missing"))
-        elif row.code in file_codes:
-            errors.append(RowError(r, "code", "row.duplicate_code", value=row.code, first=file_codes[row.code]))
+        elif key(code) in file_codes:
+            errors.append(RowError(r, "code", "row.duplicate_code", value=row.code, first=file_codes[key(code)]))
         else:
-            file_codes[row.code] = r
+            file_codes[key(code)] = r
         if not row.name:
             errors.append(RowError(r, "name", "row.missing"))
         unit_type = units.parse_type(row.type)
         if unit_type is None:
             errors.append(RowError(r, "type", "row.unknown_type", value=row.type))
-        quota, reason = positive_int(row.quota)
+        elif own and own[2] != unit_type and not {own[2], unit_type} <= set(units.ORG_TYPES):
+            # a school, a grid… belongs to its registry (with its attributes): the units file cannot retype it
+            errors.append(RowError(r, "type", "row.type_change", value=code, old=own[2], new=unit_type))
+        quota, reason = positive_int(row.quota, conf["max_quota"])
         if reason:
-            errors.append(RowError(r, "quota", reason, value=row.quota))
+            errors.append(RowError(r, "quota", reason, value=row.quota, max=conf["max_quota"]))
         why = _quota_reason(quota, row.quota_reason, conf, r, errors)
-        plan.append((row.code, row.name, unit_type, row.parent, quota, r, why))
-    in_file_names = {name: code for code, name, *_ in plan}
+        plan.append((code, row.name, unit_type, row.parent, quota, r, why))
+        claims.append((r, code, row.name, unit_type, own[0] if own else None))
+    errors += [RowError(r, column, reason, **params) for r, column, reason, params in units.Names(db).clashes(claims)]
+    in_file_names = {key(name) for _code, name, *_ in plan}
     for code, name, unit_type, parent, quota, r, _why in plan:
-        if parent and parent not in known and parent not in names and parent not in file_codes and parent not in in_file_names:
+        if parent and parent not in names and key(parent) not in file_codes and key(parent) not in in_file_names:
             errors.append(RowError(r, "parent", "row.unknown_unit", value=parent))
-        if parent and parent in (code, name):
+        if parent and key(parent) in (key(code), key(name)):
             errors.append(RowError(r, "parent", "row.own_parent", value=parent))
     return plan, errors
 
@@ -61,10 +68,10 @@ def apply_units(db, actor, plan):
                          new={"name": name, "type": unit_type, "quota": quota, "quota_reason": why})
             updated += 1
     ids = units.lookup(db)
-    file_ids = {code: ids[code] for code, *_ in plan}
-    file_names = {name: ids[code] for code, name, *_ in plan}
+    file_ids = {key(code): ids[code] for code, *_ in plan}
+    file_names = {key(name): ids[code] for code, name, *_ in plan}
     for code, _name, _type, parent, *_ in plan:
-        parent_id = file_ids.get(parent) or file_names.get(parent) or ids.get(parent) if parent else None
+        parent_id = file_ids.get(key(parent)) or file_names.get(key(parent)) or ids.get(parent) if parent else None
         db.execute("UPDATE units SET parent_id = ? WHERE code = ?", [parent_id, code])
     hooks.call(hooks.UNITS_CHANGED, db)  # quotas and the tree decide every credited install
     return {"new": new, "updated": updated}
@@ -95,17 +102,17 @@ def validate_staff(db, actor, frame, conf):
         phone = re.sub(r"[\s-]", "", row.phone)
         if phone and not PHONE.match(phone):
             errors.append(RowError(r, "phone", "row.bad_phone", value=row.phone))
-        key = (row.unit, row.name, phone)
-        if key in seen:
-            errors.append(RowError(r, "name", "row.duplicate_person", value=row.name, first=seen[key]))
+        person = (uid, key(row.name), phone)
+        if person in seen:
+            errors.append(RowError(r, "name", "row.duplicate_person", value=row.name, first=seen[person]))
         else:
-            seen[key] = r
+            seen[person] = r
         active = row.active.lower()
         if active and active not in YES | NO:
             errors.append(RowError(r, "active", "row.bad_flag", value=row.active))
-        quota, reason = positive_int(row.quota)
+        quota, reason = positive_int(row.quota, conf["max_quota"])
         if reason:
-            errors.append(RowError(r, "quota", reason, value=row.quota))
+            errors.append(RowError(r, "quota", reason, value=row.quota, max=conf["max_quota"]))
         why = _quota_reason(quota, row.quota_reason, conf, r, errors)
         plan.append((uid, row.name, phone or None, 0 if active in NO else 1, quota, why))
     return plan, errors
@@ -116,7 +123,7 @@ def apply_staff(db, actor, plan):
     new = updated = 0
     lowered = []  # new people with a quota below the guidance: audited one by one, with the reason
     for uid, name, phone, active, quota, why in plan:
-        matches = existing.get((uid, name), [])
+        matches = existing.get((uid, key(name)), [])
         match = [sid for sid, p in matches if p == phone] or ([matches[0][0]] if len(matches) == 1 and not phone else [])
         if match:
             old = db.execute("SELECT phone, active, quota, quota_reason FROM staff WHERE id = ?", [match[0]]).fetchone()
@@ -132,7 +139,7 @@ def apply_staff(db, actor, plan):
                 "INSERT INTO staff (unit_id, name, phone, active, quota, quota_reason) VALUES (?, ?, ?, ?, ?, ?)",
                 [uid, name, phone, active, quota, why],
             ).lastrowid
-            existing.setdefault((uid, name), []).append((sid, phone))
+            existing.setdefault((uid, key(name)), []).append((sid, phone))
             new += 1
             if why is not None:
                 lowered.append((sid, uid, None, {"quota": quota, "quota_reason": why}))

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from campaign.infra.parse import key
 from campaign.infra.phones import shown_phone
 from campaign.org import access
 
@@ -18,8 +19,8 @@ def list_staff(db, actor, unit_id: int, *, include_inactive=False) -> pd.DataFra
 
 
 def index_by_unit_and_name(db) -> dict[tuple[int, str], list[tuple[int, str | None]]]:
-    """(unit_id, name) -> [(staff_id, phone)]; more than one entry means namesakes."""
+    """(unit_id, campaign.infra.parse.key(name)) -> [(staff_id, phone)]; more than one entry means namesakes."""
     result: dict = {}
     for sid, uid, name, phone in db.execute("SELECT id, unit_id, name, phone FROM staff"):
-        result.setdefault((uid, name), []).append((sid, phone))
+        result.setdefault((uid, key(name)), []).append((sid, phone))
     return result

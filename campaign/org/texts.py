@@ -1,4 +1,4 @@
-"""Texts of the org feature: the quota guidance number and the reasons for quotas below it."""
+"""Texts of the org feature: the quota guidance number and the reasons for quotas below it; import limits."""
 
 TEXTS = {
     "field.quota_reason": ("原因", "Quota reason"),
@@ -12,4 +12,6 @@ TEXTS = {
     "quota.below": ("低于指导数", "Below guidance"),
     "quota.below_help": ("任务数低于指导数 {guidance}，已备案原因。", "Quota below the guidance number {guidance}, with its reason on file."),
     "quota.reason": ("低于指导数的原因", "Reason for the lower quota"),
+    "org.settings.limits": ("导入上限（超过即视为填写错误）", "Import limits (a value above one is taken for a mistake)"),
+    "org.settings.max_quota": ("单位或个人任务数上限", "Largest quota of a unit or a person"),
 }

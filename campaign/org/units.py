@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from campaign.infra.errors import NotFound
+from campaign.infra.parse import key
 
 # type code -> accepted spellings in files (Chinese and English)
 TYPES = {
@@ -98,17 +99,76 @@ def descendants(db, unit_ids) -> set[int]:
     return {row[0] for row in rows}
 
 
-def lookup(db) -> dict[str, int]:
+class Lookup(dict):
+    """Unit id by code or unique name, matched as campaign.infra.parse.key compares names (full-width
+    and half-width forms alike, case folded): what a file's cell names."""
+
+    def get(self, name, default=None):
+        return super().get(key(name), default)
+
+    def __getitem__(self, name):
+        return super().__getitem__(key(name))
+
+    def __contains__(self, name):
+        return super().__contains__(key(name))
+
+
+def lookup(db) -> Lookup:
     """Unit id by code and by name (a name shared by two units is left out: ambiguous)."""
     by_code, by_name, seen = {}, {}, set()
     for uid, code, name in db.execute("SELECT id, code, name FROM units"):
-        by_code[code] = uid
+        by_code[key(code)] = uid
+        name = key(name)
         if name in seen:
             by_name.pop(name, None)
         else:
             by_name[name] = uid
             seen.add(name)
-    return {**by_name, **by_code}
+    return Lookup({**by_name, **by_code})
+
+
+# Types whose units files name (a staff file's unit, a school's township, a window's host…): a name of
+# one of these belongs to one unit only. Others (classes, grids, windows…) may share a name: files
+# name them by code.
+NAMED_TYPES = ("county", "city", "township", "community", "department", "school", "park")
+ORG_TYPES = ("county", "city", "township", "community", "department")  # the units file's own; registries keep the rest
+
+
+class Names:
+    """The codes and names in use, so that every unit stays findable in files: a code is never another
+    unit's name or code, a name never another unit's code, and a name of a NAMED_TYPES unit is its own."""
+
+    def __init__(self, db):
+        self.units = {uid: (code, name, kind) for uid, code, name, kind in db.execute("SELECT id, code, name, type FROM units")}
+
+    def clashes(self, rows) -> list[tuple[int, str, str, dict]]:
+        """rows: (line, code, name, type, own unit id or None) for every unit a file creates or changes.
+        Each clash with another unit (in the database or the file) as (line, column, reason, params)."""
+        changed = {own for *_, own in rows if own is not None}
+        units = {uid: unit for uid, unit in self.units.items() if uid not in changed}
+        units |= {own if own is not None else ("row", line): (code, name, kind) for line, code, name, kind, own in rows}
+        codes: dict[str, set] = {}
+        names: dict[str, set] = {}
+        for ident, (code, name, _kind) in units.items():
+            codes.setdefault(key(code), set()).add(ident)
+            names.setdefault(key(name), set()).add(ident)
+        found = []
+        for line, code, name, kind, own in rows:
+            ident = own if own is not None else ("row", line)
+            if code and (others := names.get(key(code), set()) - {ident}):
+                found.append((line, "code", "row.code_is_name", {"value": code, "other": self._label(units, others)}))
+            if not name:
+                continue
+            if others := codes.get(key(name), set()) - {ident}:
+                found.append((line, "name", "row.name_is_code", {"value": name, "other": self._label(units, others)}))
+            others = names.get(key(name), set()) - {ident}
+            if others and (kind in NAMED_TYPES or any(units[o][2] in NAMED_TYPES for o in others)):
+                found.append((line, "name", "row.name_taken", {"value": name, "other": self._label(units, others)}))
+        return found
+
+    @staticmethod
+    def _label(units, idents) -> str:
+        return "、".join(sorted(units[i][0] for i in idents)[:3])
 
 
 def effective_quotas(db, default_quota: int) -> dict[int, int]:

@@ -10,7 +10,7 @@ import re
 from campaign.infra import audit
 from campaign.infra.errors import RowError
 from campaign.infra.imports import ImportKind
-from campaign.infra.parse import NO, PHONE, YES, parse_whole
+from campaign.infra.parse import NO, PHONE, YES, key, parse_count
 from campaign.org import access, units
 
 SCHOOL_TYPES = {
@@ -48,18 +48,6 @@ def parse_choice(text, choices: dict) -> str | None:
     return None
 
 
-def _count(text):
-    """(whole number >= 0, None) or (None, reason); blank is missing."""
-    if text == "":
-        return None, "row.missing"
-    number = parse_whole(text)
-    if number is None:
-        return None, "row.not_integer"
-    if number < 0:
-        return None, "outreach.row.negative"
-    return number, None
-
-
 class _Checker:
     """Shared row checks of the five registries: codes, referenced units, scope, numbers, flags."""
 
@@ -68,24 +56,43 @@ class _Checker:
         self.entry_types = entry_types
         self.ids = units.lookup(db)
         self.types = {uid: (code, kind) for uid, code, kind in db.execute("SELECT id, code, type FROM units")}
-        self.by_code = {code: (uid, kind) for uid, (code, kind) in self.types.items()}
+        self.by_code = {key(code): (uid, kind, code) for uid, (code, kind) in self.types.items()}
+        self.parents = dict(db.execute("SELECT id, parent_id FROM units"))
         self.allowed = access.scope_units(db, actor)
+        self.admin = actor.role == access.ADMIN
+        self.claims = []  # (line, code, name, type, own id): the units the file creates or changes
+
+    def claim(self, row, code, name, unit_type, own=None):
+        """A unit the file creates (own None) or changes: its code and name are checked against every other's."""
+        self.claims.append((row, code or "", name or "", unit_type, own))
+
+    def done(self, plan):
+        """The plan and every error, the file's codes and names checked against each other's and the database's."""
+        for row, column, reason, params in units.Names(self.db).clashes(self.claims):
+            self.error(row, column, reason, **params)
+        return plan, self.errors
 
     def error(self, row, where, code, **params):
         self.errors.append(RowError(row, where, code, **params))
 
-    def code(self, row, code):
-        """The row's own code: present, once in the file, not another kind of unit, not outside scope."""
+    def code(self, row, code, name, unit_type=None):
+        """The row's own code (as stored: "s01" names S01): present, once in the file, not another kind of unit,
+        not outside scope; its code and name are claimed (`claim`)."""
         if not code:
-            return self.error(row, "code", "row.missing")
-        if code in self.codes:
-            return self.error(row, "code", "row.duplicate_code", value=code, first=self.codes[code])
-        self.codes[code] = row
-        existing = self.by_code.get(code)
+            self.error(row, "code", "row.missing")
+            return code
+        existing = self.by_code.get(key(code))
+        if key(code) in self.codes:
+            self.error(row, "code", "row.duplicate_code", value=code, first=self.codes[key(code)])
+            return code
+        self.codes[key(code)] = row
         if existing and existing[1] not in self.entry_types:
             self.error(row, "code", "outreach.row.code_taken", value=code, type=existing[1])
         elif existing and not self.in_scope(existing[0]):
             self.error(row, "code", "row.outside_scope", value=code)
+        self.claim(row, existing[2] if existing else code, name, unit_type or self.entry_types[0],
+                   existing[0] if existing else None)
+        return existing[2] if existing else code
 
     def text(self, row, column, value):
         if not value:
@@ -112,10 +119,11 @@ class _Checker:
     def in_scope(self, uid):
         return self.allowed is None or uid in self.allowed
 
-    def count(self, row, column, value):
-        number, reason = _count(value)
+    def count(self, row, column, value, limit):
+        """A required whole number from 0 to `limit` (a setting)."""
+        number, reason = parse_count(value, limit, negative="outreach.row.negative")
         if reason:
-            self.error(row, column, reason, value=value)
+            self.error(row, column, reason, value=value, max=limit)
         return number
 
     def choice(self, row, column, value, choices, reason):
@@ -168,12 +176,12 @@ def _save(db, actor, entity: str, code: str, unit: dict, table: str, attrs: dict
 def _readable(db, values: dict) -> dict:
     """Unit ids in an audit record shown as unit codes."""
     shown = {}
-    for key, value in values.items():
-        if key.endswith("_id") and value is not None:
+    for field, value in values.items():
+        if field.endswith("_id") and value is not None:
             row = db.execute("SELECT code FROM units WHERE id = ?", [value]).fetchone()
-            shown[key[:-3]] = row[0] if row else value
+            shown[field[:-3]] = row[0] if row else value
         else:
-            shown[key] = value
+            shown[field] = value
     return shown
 
 
@@ -184,9 +192,11 @@ def _tally(results) -> dict:
 
 
 def _next_code(db, prefix: str, reserved=(), width: int = 2) -> str:
-    taken = {code for (code,) in db.execute("SELECT code FROM units WHERE code LIKE ?", [prefix + "%"])}
+    taken = {key(code) for (code,) in db.execute("SELECT code FROM units WHERE code LIKE ?", [prefix + "%"])}
+    taken |= {key(name) for (name,) in db.execute("SELECT name FROM units WHERE name LIKE ?", [prefix + "%"])}
+    reserved = {key(code) for code in reserved}
     number = 1
-    while f"{prefix}{number:0{width}d}" in taken or f"{prefix}{number:0{width}d}" in reserved:
+    while key(f"{prefix}{number:0{width}d}") in taken or key(f"{prefix}{number:0{width}d}") in reserved:
         number += 1
     return f"{prefix}{number:0{width}d}"
 
@@ -197,13 +207,13 @@ def validate_schools(db, actor, frame, conf):
     check, plan = _Checker(db, actor, ("school",)), []
     for row in frame.itertuples(index=False):
         r = row.line
-        check.code(r, row.code)
+        code = check.code(r, row.code, row.name)
         check.text(r, "name", row.name)
         school_type = check.choice(r, "school_type", row.school_type, SCHOOL_TYPES, "outreach.row.unknown_school_type")
         town = check.unit(r, "town", row.town, TOWNSHIPS)
         check.scope(r, "town", town, row.town)
-        plan.append((row.code, row.name, school_type, town, check.active(r, row.active)))
-    return plan, check.errors
+        plan.append((code, row.name, school_type, town, check.active(r, row.active)))
+    return check.done(plan)
 
 
 def apply_schools(db, actor, plan):
@@ -220,15 +230,15 @@ def validate_classes(db, actor, frame, conf):
     check, plan = _Checker(db, actor, ("class",)), []
     for row in frame.itertuples(index=False):
         r = row.line
-        check.code(r, row.code)
+        code = check.code(r, row.code, row.name)
         check.text(r, "name", row.name)
         school = check.unit(r, "school", row.school, ("school",))
         check.scope(r, "school", school, row.school)
-        families = check.count(r, "families", row.families)
+        families = check.count(r, "families", row.families, conf["max_class_families"])
         phone = check.phone(r, "phone", row.phone)
-        plan.append((row.code, row.name, school, row.grade or None, row.head_teacher or None, phone, families,
+        plan.append((code, row.name, school, row.grade or None, row.head_teacher or None, phone, families,
                      check.active(r, row.active)))
-    return plan, check.errors
+    return check.done(plan)
 
 
 def apply_classes(db, actor, plan):
@@ -243,50 +253,60 @@ def apply_classes(db, actor, plan):
 
 def validate_grids(db, actor, frame, conf):
     check, plan = _Checker(db, actor, ("grid",)), []
-    villages = {}  # village code in the file -> (township id, name, first row)
+    villages = {}  # a village of the file (its code, or township and name) -> (township id, name, first row)
     for row in frame.itertuples(index=False):
         r = row.line
-        check.code(r, row.code)
+        code = check.code(r, row.code, row.name)
         check.text(r, "name", row.name)
         town = check.unit(r, "town", row.town, TOWNSHIPS)
         check.text(r, "village", row.village)
-        village_id = None
-        if row.village_code:
-            existing = check.by_code.get(row.village_code)
+        village_id, village_code = None, row.village_code or None
+        if village_code:
+            existing = check.by_code.get(key(village_code))
             if existing and existing[1] != "village":
-                check.error(r, "village_code", "outreach.row.code_taken", value=row.village_code, type=existing[1])
+                check.error(r, "village_code", "outreach.row.code_taken", value=village_code, type=existing[1])
             elif existing:
-                village_id = existing[0]
-            first = villages.setdefault(row.village_code, (town, row.village, r))
-            if first[:2] != (town, row.village):
-                check.error(r, "village_code", "outreach.row.village_conflict", value=row.village_code, first=first[2])
+                village_id, village_code = existing[0], existing[2]
+            first = villages.setdefault(key(village_code), (town, key(row.village), r))
+            if first[:2] != (town, key(row.village)):
+                check.error(r, "village_code", "outreach.row.village_conflict", value=village_code, first=first[2])
+            elif first[2] == r:
+                check.claim(r, village_code, row.village, "village", village_id)
         elif town is not None and row.village:
             village_id = _village_by_name(db, town, row.village)
-        # A village coordinator may keep their own grids; otherwise the township must be theirs.
-        check.scope(r, "town", village_id if village_id is not None else town, row.town)
-        households = check.count(r, "households", row.households)
+            if village_id is None and villages.setdefault((town, key(row.village)), (town, key(row.village), r))[2] == r:
+                check.claim(r, "", row.village, "village")
+        # A village coordinator may keep the grids of their own village; a new village, or one moved to
+        # another township, needs that township in scope too.
+        if village_id is not None:
+            check.scope(r, "village_code" if row.village_code else "village", village_id, row.village_code or row.village)
+        if village_id is None or check.parents.get(village_id) != town:
+            check.scope(r, "town", town, row.town)
+        households = check.count(r, "households", row.households, conf["max_grid_households"])
         phone = check.phone(r, "phone", row.phone)
-        plan.append((row.code, row.name, town, row.village, row.village_code or None, households,
+        plan.append((code, row.name, town, row.village, village_code, households,
                      row.workers or None, phone, check.active(r, row.active)))
-    return plan, check.errors
+    return check.done(plan)
 
 
 def _village_by_name(db, township_id: int, name: str) -> int | None:
-    row = db.execute("SELECT id FROM units WHERE type = 'village' AND parent_id = ? AND name = ? ORDER BY id",
-                     [township_id, name]).fetchone()
-    return row[0] if row else None
+    for uid, other in db.execute("SELECT id, name FROM units WHERE type = 'village' AND parent_id = ? ORDER BY id",
+                                 [township_id]):
+        if key(other) == key(name):
+            return uid
+    return None
 
 
 def apply_grids(db, actor, plan):
     reserved = {code for code, *_ in plan}
     villages, created, results = {}, 0, []
     for code, name, town, village, village_code, households, workers, phone, active in plan:
-        key = village_code or (town, village)
-        if key not in villages:
-            villages[key], new = _ensure_village(db, actor, town, village, village_code, reserved)
+        village_key = village_code or (town, key(village))
+        if village_key not in villages:
+            villages[village_key], new = _ensure_village(db, actor, town, village, village_code, reserved)
             created += new
         results.append(_save(db, actor, "grid", code,
-                             {"name": name, "type": "grid", "parent_id": villages[key], "active": active},
+                             {"name": name, "type": "grid", "parent_id": villages[village_key], "active": active},
                              "outreach_grids", {"households": households, "workers": workers, "phone": phone}))
     return {**_tally(results), "villages": created}
 
@@ -317,9 +337,10 @@ def _ensure_village(db, actor, town: int, name: str, code: str | None, reserved)
 
 def validate_enterprises(db, actor, frame, conf):
     check, plan = _Checker(db, actor, ("enterprise", "business_group")), []
+    new_parks = set()
     for row in frame.itertuples(index=False):
         r = row.line
-        check.code(r, row.code)
+        code = check.code(r, row.code, row.name)
         check.text(r, "name", row.name)
         kind = check.choice(r, "enterprise_kind", row.enterprise_kind, ENTERPRISE_KINDS, "outreach.row.unknown_enterprise_kind")
         regulator = check.unit(r, "regulator", row.regulator, REGULATORS)
@@ -329,20 +350,25 @@ def validate_enterprises(db, actor, frame, conf):
             park = check.ids.get(row.park)
             if park is not None and check.types[park][1] != "park":
                 check.error(r, "park", "outreach.row.wrong_type", value=row.park, type=check.types[park][1])
+            elif park is None and not check.admin:  # a new park hangs under the county: the centre's to create
+                check.error(r, "park", "outreach.row.new_park", value=row.park)
+            elif park is None and key(row.park) not in new_parks:
+                new_parks.add(key(row.park))
+                check.claim(r, "", row.park, "park")
         town = check.unit(r, "town", row.town, TOWNSHIPS, required=False)
-        people = check.count(r, "people", row.people)
-        plan.append((row.code, row.name, kind, regulator, park if park is not None else (row.park or None), town, people,
+        people = check.count(r, "people", row.people, conf["max_enterprise_people"])
+        plan.append((code, row.name, kind, regulator, park if park is not None else (row.park or None), town, people,
                      check.active(r, row.active)))
-    return plan, check.errors
+    return check.done(plan)
 
 
 def apply_enterprises(db, actor, plan):
     parks, results = {}, []
     for code, name, kind, regulator, park, town, people, active in plan:
         if isinstance(park, str):  # a park named for the first time
-            if park not in parks:
-                parks[park] = _create_park(db, actor, park, {c for c, *_ in plan})
-            park = parks[park]
+            if key(park) not in parks:
+                parks[key(park)] = _create_park(db, actor, park, {c for c, *_ in plan})
+            park = parks[key(park)]
         unit_type = "enterprise" if kind == "enterprise" else "business_group"
         results.append(_save(db, actor, "enterprise", code,
                              {"name": name, "type": unit_type, "parent_id": regulator, "active": active},
@@ -364,15 +390,15 @@ def validate_windows(db, actor, frame, conf):
     check, plan = _Checker(db, actor, ("window",)), []
     for row in frame.itertuples(index=False):
         r = row.line
-        check.code(r, row.code)
+        code = check.code(r, row.code, row.name)
         check.text(r, "name", row.name)
         window_type = check.choice(r, "window_type", row.window_type, WINDOW_TYPES, "outreach.row.unknown_window_type")
         host = check.unit(r, "host", row.host, HOSTS)
         check.scope(r, "host", host, row.host)
         town = check.unit(r, "town", row.town, TOWNSHIPS, required=False)
-        plan.append((row.code, row.name, window_type, host, town, row.location or None, row.promoters or None,
+        plan.append((code, row.name, window_type, host, town, row.location or None, row.promoters or None,
                      check.active(r, row.active)))
-    return plan, check.errors
+    return check.done(plan)
 
 
 def apply_windows(db, actor, plan):

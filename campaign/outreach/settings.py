@@ -25,4 +25,8 @@ SETTINGS = (
     Setting("grid_idle_days", 7, integer(1, 90)),
     Setting("school_push", None, parse_date_range),  # [start, end]; None: the campaign's first 14 days
     Setting("outreach_max_daily", 2000, integer(1, 100_000)),
+    # the largest base a registry row may give (a bigger one is a slip of the keyboard, not a class or a grid)
+    Setting("max_class_families", 200, integer(1, 10_000)),
+    Setting("max_grid_households", 5000, integer(1, 1_000_000)),
+    Setting("max_enterprise_people", 100_000, integer(1, 10_000_000)),
 )

@@ -171,4 +171,9 @@ TEXTS = {
     "outreach.row.village_conflict": ("村（社区）编码 {value} 与第 {first} 行的乡镇或名称不一致",
                                       "Village code {value} disagrees with row {first} on township or name"),
     "outreach.error.window_order": ("结束日期早于开始日期：{value}", "The end is before the start: {value}"),
+    # issue 16: registry limits and parents
+    "outreach.settings.max_class_families": ("班级学生家庭数上限", "Largest number of families in a class"),
+    "outreach.settings.max_grid_households": ("网格户数上限", "Largest number of households in a grid"),
+    "outreach.settings.max_enterprise_people": ("企业或商户群人数上限", "Largest number of people in an enterprise or group"),
+    "outreach.row.new_park": ("园区 {value} 尚未登记：新园区由县反诈中心创建", "The park {value} is not registered yet: the county centre creates new parks"),
 }

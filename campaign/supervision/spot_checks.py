@@ -14,7 +14,7 @@ from campaign.infra import audit, clock, settings
 from campaign.infra.db import write
 from campaign.infra.errors import InvalidValue, NotFound, RowError, RowsRejected
 from campaign.infra.imports import ImportKind
-from campaign.infra.parse import parse_date
+from campaign.infra.parse import key, parse_date, typed_name
 from campaign.org import access, staff, units
 from campaign.supervision import rules
 
@@ -24,12 +24,10 @@ from campaign.supervision import rules
 def add_round(db, actor, name: str, day) -> int:
     """Open a supervision round under a name and a date (administrators; audited)."""
     access.require_admin(actor)
-    name = str(name or "").strip()
-    if not name:
-        raise InvalidValue("error.empty", value=name)
+    name = typed_name(name)
     day = _past_day(day)
     with write(db):
-        if db.execute("SELECT 1 FROM supervision_rounds WHERE name = ?", [name]).fetchone():
+        if any(key(other) == key(name) for (other,) in db.execute("SELECT name FROM supervision_rounds")):
             raise InvalidValue("sup.round_exists", value=name)
         round_id = _insert_round(db, actor, name, day)
     return round_id
@@ -233,7 +231,7 @@ def validate_checks(db, actor, frame, conf):
     ids = units.lookup(db)
     people = staff.index_by_unit_and_name(db)
     active = {sid for (sid,) in db.execute("SELECT id FROM staff WHERE active = 1")}
-    rounds = dict(db.execute("SELECT name, id FROM supervision_rounds"))
+    rounds = {key(name): rid for name, rid in db.execute("SELECT name, id FROM supervision_rounds")}
     done = {(rid, sid) for rid, sid in db.execute("SELECT round_id, staff_id FROM spot_check_items")}
     seen = {}
     for row in frame.itertuples(index=False):
@@ -259,7 +257,7 @@ def validate_checks(db, actor, frame, conf):
             errors.append(RowError(r, "unit", "row.unknown_unit", value=row.unit))
         else:
             phone = PHONE.sub("", row.phone) or None
-            matches = [m for m in people.get((uid, row.name), []) if phone is None or m[1] == phone]
+            matches = [m for m in people.get((uid, key(row.name)), []) if phone is None or m[1] == phone]
             if not matches:
                 errors.append(RowError(r, "name", "row.unknown_person", value=row.name, unit=row.unit))
             elif len(matches) > 1:
@@ -270,12 +268,12 @@ def validate_checks(db, actor, frame, conf):
                 sid = matches[0][0]
         if sid is None or day is None or not row.check_round or not row.checker:
             continue
-        key = (row.check_round, sid)
-        if key in seen:
-            errors.append(RowError(r, "name", "row.duplicate_person", value=row.name, first=seen[key]))
+        checked = (key(row.check_round), sid)
+        if checked in seen:
+            errors.append(RowError(r, "name", "row.duplicate_person", value=row.name, first=seen[checked]))
             continue
-        seen[key] = r
-        if (rounds.get(row.check_round), sid) in done:
+        seen[checked] = r
+        if (rounds.get(key(row.check_round)), sid) in done:
             errors.append(RowError(r, "name", "sup.row.checked_in_round", value=row.name))
             continue
         check = plan.setdefault((row.check_round, uid, day, row.checker), [])
@@ -285,17 +283,17 @@ def validate_checks(db, actor, frame, conf):
 
 def apply_checks(db, actor, plan):
     """Write the planned checks (inside the import's transaction), opening new rounds as needed."""
-    rounds = dict(db.execute("SELECT name, id FROM supervision_rounds"))
+    rounds = {key(name): rid for name, rid in db.execute("SELECT name, id FROM supervision_rounds")}
     first_day = {}
     for name, _uid, day, _checker in plan:
         first_day[name] = min(first_day.get(name, day), day)
     new_rounds = 0
     for name, day in sorted(first_day.items(), key=lambda item: (item[1], item[0])):
-        if name not in rounds:
-            rounds[name] = _insert_round(db, actor, name, day)
+        if key(name) not in rounds:
+            rounds[key(name)] = _insert_round(db, actor, name, day)
             new_rounds += 1
     for (name, uid, day, checker), items in plan.items():
-        _insert_check(db, actor, rounds[name], uid, day, checker, items)
+        _insert_check(db, actor, rounds[key(name)], uid, day, checker, items)
     return {"new": sum(len(items) for items in plan.values()), "checks": len(plan), "rounds": new_rounds}
 
 

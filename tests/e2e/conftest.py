@@ -166,8 +166,13 @@ def sign_in(page, server, user: str, lang: str = "zh", password: str = "demo1234
     page.get_by_role("textbox", name=t("auth.password", lang), exact=True).fill(password)
     page.get_by_role("button", name=t("auth.submit", lang), exact=True).click()
     page.get_by_text(t("auth.sign_out", lang)).first.wait_for(state="attached")  # hidden in a phone's collapsed sidebar
-    # the session cookie is written by a component after the run: wait for it before any reload
-    page.wait_for_function("() => document.cookie.includes('campaign_session=')", timeout=30_000)
+    # the server sets the (HttpOnly) session cookie when the page fetches it after the run: wait for it before any reload
+    for _ in range(300):
+        if any(c["name"] == "campaign_session" and c["value"] for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the session cookie was never set")
     settle(page)
 
 

@@ -23,20 +23,27 @@ def test_sign_in_survives_a_reload_until_sign_out(server, browser):
     page.get_by_role("textbox", name="用户名").wait_for()
     shot(page, "sign-in-phone")
     sign_in(page, server.url, "coord_cx")
-    assert any(c["name"] == "campaign_session" for c in page.context.cookies())
+    cookie = next(c for c in page.context.cookies() if c["name"] == "campaign_session")
+    assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", "/")  # set by the server
+    assert "campaign_session" not in page.evaluate("document.cookie")  # no script in the page can read it
     page.goto(f"{server.url}/entry")  # a fresh page load: a new Streamlit session
     page.get_by_role("heading", name="安装数录入").wait_for()
     page.reload()
-    page.get_by_role("heading", name="安装数录入").wait_for()  # still signed in, same page, after a reload
+    # still signed in, same page, after a reload: st.context.cookies sees the HttpOnly cookie
+    page.get_by_role("heading", name="安装数录入").wait_for()
     page.get_by_test_id("stDataFrame").wait_for()
     assert "城厢镇 (T01)" in page.content()
     assert page.get_by_role("textbox", name="密码").count() == 0
     shot(page, "entry-after-reload-phone")
     sign_out(page)
     page.get_by_role("textbox", name="用户名").wait_for()
+    for _ in range(100):  # the page fetches the cookie's removal after the run
+        if not [c for c in page.context.cookies() if c["name"] == "campaign_session" and c["value"]]:
+            break
+        page.wait_for_timeout(100)
     page.reload()
     page.get_by_role("textbox", name="用户名").wait_for()  # signed out stays signed out
-    assert not [c for c in page.context.cookies() if c["name"] == "campaign_session" and c["value"]]
+    assert not [c for c in page.context.cookies() if c["name"] == "campaign_session" and c["value"]]  # cleared by the server
     # signing in again on a page's own address opens that page
     page.set_viewport_size(DESKTOP)  # the phone's sidebar, opened to sign out, would cover the form
     page.get_by_role("textbox", name="用户名").fill("coord_cx")

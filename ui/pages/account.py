@@ -15,8 +15,8 @@ if account["must_change"]:
     st.warning(t("auth.must_change"))
 
 names = {u.code: u.name for u in units.list_units(db, active_only=False)}
-st.markdown(f"**{account['display_name']}** (`{account['username']}`) · {t('account.role')}: {t('role.' + me.role)}")
-scope = ", ".join(f"{names.get(c, c)} ({c})" for c in account["scope"])
+st.markdown(f"**{ui.md(account['display_name'])}** ({ui.md(account['username'])}) · {t('account.role')}: {t('role.' + me.role)}")
+scope = ", ".join(f"{ui.md(names.get(c, c))} ({ui.md(c)})" for c in account["scope"])
 st.markdown(f"{t('account.scope')}: {scope or t('account.all_units')}")
 until = auth.expires_at(db, st.session_state.get(ui_auth.TOKEN, ""))
 if until is not None:

@@ -59,7 +59,7 @@ if me.is_admin:
             known = {"laggard": {"laggards": pool}, "manual": {"table": pool}}.get(source, {})
             problems = letters.draft_problems(db, unit_id, source, day=today, round_id=round_id, notes=notes, **known)
             st.caption(t("letter.preview"))
-            st.markdown("\n".join(f"{i}. {letters.problem_text(p, lang)}" for i, p in enumerate(problems, start=1)))
+            st.markdown("\n".join(f"{i}. {ui.md(letters.problem_text(p, lang))}" for i, p in enumerate(problems, start=1)))
             if st.button(t("letter.generate"), type="primary", key="letter_generate"):
                 ui.run_write(lambda: letters.create_reminder(db, me, unit_id, source, problems, rectification=rectification,
                                                     reply_due=due, round_id=round_id), t("letter.saved"))
@@ -77,7 +77,7 @@ if not table.empty:
     right.download_button(t("letter.download_docx"), docx, letters_render.file_name(letter, "docx"),
                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="letter_docx")
     if (attached := letters.attachment(db, letter.id)) is not None:
-        st.download_button(t("letter.download_attachment", name=attached[0]), attached[2], attached[0], attached[1],
+        st.download_button(ui.tm("letter.download_attachment", name=attached[0]), attached[2], attached[0], attached[1],
                            key="letter_attachment")
     if me.is_admin and letter.sent_on is None:
         sent_on = st.date_input(t("letter.sent_on"), today, max_value=today, key="letter_sent_on")

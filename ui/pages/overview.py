@@ -25,9 +25,9 @@ if rep is None or rep["as_of"] is None:
     st.info(t("overview.no_population" if rep is None else "overview.no_registrations"))
 else:
     version = rep["population_version"]
-    st.caption(f"{rep['county']} · " + t("overview.as_of", day=rep["as_of"], version=t(
+    st.caption(f"{ui.md(rep['county'])} · " + t("overview.as_of", day=rep["as_of"], version=t(
         "coverage.version_label", year=version["year"], kind=t(f"coverage.kind.{version['kind']}"),
-        source=f" · {version['source']}" if version["source"] else "")))
+        source=f" · {ui.md(version['source'])}" if version["source"] else "")))
     goal, estimated = rep["targets"] or {}, rep["coverage_16_60_estimated"]
     cols = st.columns(3)
     for col, key in zip(cols, ("coverage", "coverage_16_60")):
@@ -110,12 +110,12 @@ for code, title in (("overview.attn.inflated_county", "overview.attn_inflated_co
     part = [i for i in items if i["code"] == code]
     if part:
         st.markdown(f"**{t(title)}**\n\n" + "\n".join(
-            f"- {t(code, subject=ui.escaped(i['subject']), **{**i['params'], 'completion': ui.pct(i['params'].get('completion')), 'held_by': ui.escaped(i['params'].get('held_by', ''))})}"
+            f"- {ui.tm(code, subject=i['subject'], **{**i['params'], 'completion': ui.pct(i['params'].get('completion'))})}"
             for i in part))
 silent = [i["subject"] for i in items if i["code"] == "overview.attn.no_report"]
 if silent:
     with st.expander(t("overview.attn_no_report", count=len(silent))):
-        st.write("、".join(silent))
+        st.markdown(ui.md("、".join(silent)))
 
 recon = view["reconciliation"]
 with st.expander(t("overview.reconciliation")):

@@ -9,7 +9,7 @@ from campaign.infra.errors import CampaignError
 from ui import auth as ui_auth
 
 t, db = ui.t, ui.db()
-st.header(settings.get(db, "campaign_name"))
+st.header(ui.md(settings.get(db, "campaign_name")))
 
 with st.form("sign_in_form", width=420):
     st.subheader(t("auth.title"))

@@ -65,7 +65,7 @@ with edit_tab:
             except CampaignError as error:
                 ui.show_error(error)
             else:
-                done(t("users.saved", user=chosen))
+                done(ui.tm("users.saved", user=chosen))
     with st.form(f"users_reset_{chosen}", clear_on_submit=True):
         password = st.text_input(t("users.new_password"), type="password", key=f"users_reset_pw_{chosen}", autocomplete="new-password")
         if st.form_submit_button(t("users.reset"), key=f"users_reset_{chosen}_submit"):
