@@ -43,13 +43,21 @@ def cached(fn, *args, **kwargs):
                    key, fn, args, kwargs)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cached(path, version, today, name, key, _fn, _args, _kwargs):
+def _read(path, version, today, name, key, _fn, _args, _kwargs):
     conn = database.connect(path)
     try:
         return _fn(conn, *_args, **_kwargs)
     finally:
         conn.conn.close()
+
+
+_cache = []  # st.cache_data made at first use: made at import, it warns in every process without a Streamlit runtime
+
+
+def _cached(*args):
+    if not _cache:
+        _cache.append(st.cache_data(max_entries=512, show_spinner=False)(_read))
+    return _cache[0](*args)
 
 
 def db():
