@@ -17,6 +17,7 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -70,6 +71,12 @@ async def go(request):
 
 
 ROUTES = [Route("/go/{code}", go, methods=["GET"]), Route("/go/", go, methods=["GET"])]
+
+
+def seen_base(url) -> str:
+    """The scheme and host of the address a browser used (what the settings page offers as this app's address)."""
+    parts = urlsplit(str(url or ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 class Flusher:

@@ -6,7 +6,7 @@ Reported installs come from every feature that records installs: each answers th
 org tree (rolled up to its township) or a township name; today that brings in the staff's installs
 (campaign.installs) and the schools, grids, enterprises and windows (campaign.outreach). A township
 is flagged when its reports exceed the registration increase over the same days by more than the
-margin set in settings.
+margin set in settings. Beside each township: the QR-code scans made there (campaign.scans, issue 18).
 """
 
 import datetime as dt
@@ -15,6 +15,7 @@ import pandas as pd
 
 from campaign.coverage import store
 from campaign.infra import clock, hooks, settings
+from campaign.scans import counts as scan_counts
 
 
 def reported_by_channel(db, first_day: dt.date, last_day: dt.date) -> dict[str, dict]:
@@ -73,6 +74,16 @@ def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships) -
     return per_township, outside
 
 
+def scans_by_township(db, first_day: dt.date, last_day: dt.date, townships) -> dict[str, int]:
+    """{township: QR-code scans there} over the days given: its units' staff's personal codes and its locations' codes (issue 18)."""
+    where = unit_townships(db, set(townships), store.aliases(db))
+    found: dict = {}
+    for uid, scans in scan_counts.place_scans(db, first_day, last_day).items():
+        if uid in where:
+            found[where[uid]] = found.get(where[uid], 0) + scans
+    return found
+
+
 def flagged(reported: int, increase: int | None, margin: float) -> bool:
     """Reports exceed the registration increase by more than margin × increase (any report counts when it did not rise)."""
     if increase is None or reported <= 0:
@@ -104,6 +115,7 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None) -> dict:
     only, townships = townships, store.version_townships(db, version.id)
     before, after = store.registration_sums(db, base), store.registration_sums(db, end)
     reports, outside = reported_by_township(db, base + dt.timedelta(days=1), end, townships)
+    scanned = scans_by_township(db, base + dt.timedelta(days=1), end, townships)
     seen = {c for figures in reports.values() for c in figures} | set(outside)
     names = ["staff"] + sorted(seen - {"staff"})
     records = []
@@ -116,6 +128,7 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None) -> dict:
             "increase": increase, "excess": None if increase is None else reported - increase,
             "ratio": None if not increase or increase <= 0 else reported / increase,
             "flagged": flagged(reported, increase, conf["reconcile_margin"]),
+            "scans": scanned.get(township, 0),
         })
     table = pd.DataFrame(records)
     if records:

@@ -104,6 +104,14 @@ def location_scans(db, last=None, first=None) -> dict[int, int]:
         f" WHERE u.type IN {LOCATION_TYPES} AND n.day >= ? AND n.day <= ? GROUP BY u.id", [first, last]))
 
 
+def location_totals(db, last=None, first=None) -> dict[str, int]:
+    """Scans of every location's code by the location's type ('window', 'grid', 'class')."""
+    first, last = period(db, first, last)
+    return dict(db.execute(
+        "SELECT u.type, SUM(n.scans) FROM scan_counts n JOIN units u ON u.code = n.code"
+        f" WHERE u.type IN {LOCATION_TYPES} AND n.day >= ? AND n.day <= ? GROUP BY u.type", [first, last]))
+
+
 def place_scans(db, first, last) -> dict[int, int]:
     """unit id -> every scan made there: its staff's personal codes and, for a location, its own code."""
     found = unit_scans(db, last, first)
@@ -112,12 +120,20 @@ def place_scans(db, first, last) -> dict[int, int]:
     return found
 
 
-def daily(db, first=None, last=None) -> pd.DataFrame:
-    """Scans per day and platform over the period (every code, the unknown bucket too): day, platform, scans."""
+def daily(db, first=None, last=None, county=None) -> pd.DataFrame:
+    """Scans per day and platform over the period: day, platform, scans. Every code and the unknown bucket, or,
+    for a `county` (a unit id, at city scale), the codes of its staff and locations only."""
     first, last = period(db, first, last)
+    where, params = "", [first, last]
+    if county is not None:
+        where = (" AND code IN (SELECT c.code FROM scan_codes c JOIN staff s ON s.id = c.staff_id WHERE s.unit_id IN below"
+                 " UNION SELECT code FROM units WHERE id IN below)")
+        params = [int(county), *params]
+    below = ("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT u.id FROM units u JOIN below ON u.parent_id = below.id) "
+             if county is not None else "")
     return pd.read_sql_query(
-        "SELECT day, platform, SUM(scans) AS scans FROM scan_counts WHERE day >= ? AND day <= ?"
-        " GROUP BY day, platform ORDER BY day, platform", db.conn, params=[first, last])
+        below + "SELECT day, platform, SUM(scans) AS scans FROM scan_counts WHERE day >= ? AND day <= ?" + where
+        + " GROUP BY day, platform ORDER BY day, platform", db.conn, params=params)
 
 
 def unit_checks(db, unit_ids, installs, last=None, first=None) -> pd.DataFrame:

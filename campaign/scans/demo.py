@@ -19,7 +19,7 @@ from campaign.scans import codes, counts, rules
 from campaign.scans.tally import UNKNOWN
 
 SEED = 20261218
-PUBLIC_URL = "http://localhost:8501"  # where `streamlit run app.py` serves the demo
+PUBLIC_URL = "http://127.0.0.1:8501"  # where `streamlit run app.py` serves the demo on this machine
 PLATFORM_SHARE = {"in_app": 0.56, "android": 0.28, "ios": 0.13, "other": 0.03}
 USERS = ("T01", "T10", "D018")  # always among the units using personal codes (the demo accounts' own)
 INFLATED = "D019"  # reports far more installs than its codes were scanned

@@ -21,7 +21,6 @@ PLACEHOLDER = "{code}"
 LANDING_PATH = "/go/"
 MAX_URL = 300
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
-_LOCAL = re.compile(r"^https?://(localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 _CODE = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")  # what a printed code can look like (units' and persons')
 
 
@@ -80,14 +79,14 @@ def parse_mode(value) -> str:
     return text
 
 
-def _address(value, *, placeholder: bool, local: bool = False) -> str:
+def _address(value, *, placeholder: bool) -> str:
     text = str(value or "").strip()
     if not text:
         return ""
     if len(text) > MAX_URL:
         raise InvalidValue("scans.error.url_too_long", value=text[:60] + "…", max=MAX_URL)
     sample = text.replace(PLACEHOLDER, "X1") if placeholder else text
-    if not (_URL.match(sample) or (local and _LOCAL.match(sample))) or any(c in sample for c in "{}<>\"'\\`"):
+    if not _URL.match(sample) or any(c in sample for c in "{}<>\"'\\`"):
         raise InvalidValue("scans.error.bad_url", value=text)
     return text
 
@@ -102,7 +101,8 @@ def parse_store_url(value) -> str:
 
 def parse_public_url(value) -> str:
     """This app's address as phones reach it (http(s)://host[:port][/path], no query), or "" (not known yet)."""
-    text = _address(value, placeholder=False, local=True).rstrip("/")
+    # a host with a dot (a name or an IP address) as flyers' QR targets need: "localhost" is no phone's address
+    text = _address(value, placeholder=False).rstrip("/")
     if "?" in text or "#" in text:
         raise InvalidValue("scans.error.bad_public_url", value=text)
     return text

@@ -116,8 +116,9 @@ with tabs[3]:
         st.caption(t("coverage.reconcile_help", first=recon["first_day"], last=recon["last_day"], margin=ui.pct(recon["margin"])))
         channels = {f"reported_{c}": t(f"coverage.channel.{c}") if c == "staff" else t(f"outreach.channel.{c}") for c in recon["channels"]}
         st.dataframe(recon["table"], hide_index=True, width="stretch", key="cov_reconcile",
-                     column_order=["township", *channels, "reported", "increase", "excess", "flagged"],
+                     column_order=["township", *channels, "reported", "increase", "excess", "flagged", "scans"],
                      column_config={"township": t("coverage.township"), **channels, "reported": t("coverage.reported"),
+                                    "scans": t("scans.col.scans"),
                                     "increase": t("coverage.increase"), "excess": t("coverage.excess"),
                                     "flagged": st.column_config.CheckboxColumn(t("coverage.flagged"))})
         st.caption(t("coverage.outside", count=f"{sum(recon['outside'].values()):,}"))

@@ -3,10 +3,11 @@
 import streamlit as st
 
 import ui
-from campaign.infra import clock, exports
+from campaign.infra import clock, exports, settings
 from campaign.infra.errors import CampaignError
 from campaign.installs import rankings
 from campaign.org import access
+from campaign.scans import counts as scan_counts
 from ui import city as ui_city
 
 t, db, me = ui.t, ui.db(), ui.actor()
@@ -14,6 +15,8 @@ st.header(t("rank.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="rank_day")
 county = ui_city.county_choice(db, me, "rank_county")  # issue 9: one county at a time at city scale
 table = rankings.unit_ranking(db, day, county)
+checks = scan_counts.unit_checks(db, table["unit_id"], table["installs"], day)  # issue 18: scans beside the installs
+table = table.assign(scans=checks["scans"].to_numpy(), scan_flag=checks["flagged"].to_numpy())
 
 columns = {
     "rank": st.column_config.NumberColumn(t("rank.rank"), format="%d"),
@@ -25,7 +28,10 @@ columns = {
     "installs_today": st.column_config.NumberColumn(t("rank.installs_today"), format="%d"),
     "rank_change": st.column_config.NumberColumn(t("rank.rank_change"), format="%+d"),
     "no_report": st.column_config.CheckboxColumn(t("rank.no_report")),
+    "scans": st.column_config.NumberColumn(t("scans.col.scans"), format="%d"),
+    "scan_flag": st.column_config.CheckboxColumn(t("scans.col.flagged")),
 }
+st.caption(t("scans.flag_help", ratio=settings.get(db, "scan_flag_ratio")))
 tabs = st.tabs([t(f"group.{g}") for g in ("township", "department")] + [t("rank.laggards")])
 for tab, group in zip(tabs, ("township", "department")):
     part = table[table["group"] == group]
