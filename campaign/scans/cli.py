@@ -15,6 +15,10 @@ def _day(value):
     return None if value is None else settings.date(value)
 
 
+def _text(value):
+    return value if isinstance(value, str) else None  # pandas gives NaN for a missing text: JSON's null
+
+
 @click.command("scans")
 @click.option("--from", "first_day", default=None, help="First day (default: the campaign start).")
 @click.option("--to", "last_day", default=None, help="Last day (default: today).")
@@ -32,7 +36,7 @@ def report_scans(root, first_day, last_day, fmt):
     except CampaignError as error:
         fail(error)
     if fmt == "json":
-        click.echo(json.dumps([{"code": row.code, "kind": row.kind, "unit": row.unit, "scans": int(row.scans),
+        click.echo(json.dumps([{"code": _text(row.code), "kind": row.kind, "unit": _text(row.unit), "scans": int(row.scans),
                                 "by_platform": {p: int(getattr(row, p)) for p in rules.PLATFORMS}}
                                for row in frame.itertuples(index=False)], ensure_ascii=False, indent=1))
     else:

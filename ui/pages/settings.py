@@ -47,9 +47,9 @@ with st.form("settings_form"):
     values["flyer_qr_target"] = st.text_input(t("settings.flyer_qr_target"), current["flyer_qr_target"],
                                               help=t("settings.flyer_qr_target_help"), key="set_flyer_qr_target")
     st.caption(t("scans.settings"))  # where QR codes lead, the stores, the scan check (issue 18)
-    values["scan_landing"] = st.selectbox(t("settings.scan_landing"), scan_rules.MODES, scan_rules.MODES.index(current["scan_landing"]),
-                                          format_func=lambda m: t(f"scans.mode.{m}"), help=t("settings.scan_landing_help"),
-                                          key="set_scan_landing")
+    modes = {m: t(f"scans.mode.{m}") for m in scan_rules.MODES}
+    values["scan_landing"] = st.selectbox(t("settings.scan_landing"), list(modes), list(modes).index(current["scan_landing"]),
+                                          format_func=modes.get, help=t("settings.scan_landing_help"), key="set_scan_landing")
     values |= {key: st.text_input(t(f"settings.{key}"), current[key], help=t(f"settings.{key}_help"), key=f"set_{key}")
                for key in ("scan_public_url", "scan_external_url", "scan_ios_url", "scan_android_url")}
     if seen := ui_landing.seen_base(st.context.url):
