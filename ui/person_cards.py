@@ -41,7 +41,7 @@ def section(db, me) -> None:
     if not shown or shown[0] != unit_id:
         return
     made = shown[1]
-    st.success(t("flyers.person.made", count=made.pieces))
+    st.success(t("flyers.person.made", count=made.pieces) if made.format == "pdf" else t("flyers.person.made_card"))
     if made.format == "pdf":
         st.download_button(t("flyers.person.download_sheet"), made.data, f"cards-{by_id[unit_id].code}.pdf", "application/pdf",
                            icon=":material/download:", on_click="ignore", key="cards_download_sheet")

@@ -138,6 +138,7 @@ TEXTS = {
     "flyers.person.download_sheet": ("下载卡片 PDF", "Download the cards PDF"),
     "flyers.person.download_card": ("下载个人图片", "Download the picture"),
     "flyers.person.made": ("已生成 {count} 人的卡片，已记入打印记录。", "Made cards for {count} people; logged."),
+    "flyers.person.made_card": ("已生成个人图片，已记入打印记录。", "Made the personal picture; logged."),
     "flyers.error.unknown_person": ("本单位没有这些人员：{value}", "No such person in the unit: {value}"),
     "flyers.error.no_people": ("没有可生成卡片的人员。", "Nobody to make a card for."),
     "flyers.error.too_many": ("一次最多生成 {max} 页，本次为 {pages} 页。", "At most {max} pages at a time; this would be {pages}."),
