@@ -228,3 +228,30 @@ def test_personal_cards_command(demo_path, tmp_path):
     ran = run(demo_path, "personal-cards", "--unit", "D018", "--person", "没这人", "--out", tmp_path / "x.pdf")
     assert ran.returncode == 1 and "没这人" in ran.stderr and not (tmp_path / "x.pdf").exists()
     assert run(demo_path, "personal-cards", "--unit", "D018", "--out", tmp_path / "x.txt").returncode == 1
+
+
+# ---- the pages -------------------------------------------------------------------------------------
+
+def test_the_rankings_page_names_the_units_with_few_scans(demo_path):
+    from tests.apptest import open_page
+
+    at = open_page(demo_path, "rankings", user="leader", lang="en")
+    assert not at.exception
+    assert any("few scans for their reports" in w.value for w in at.warning)
+    flagged = next(d.value for d in at.dataframe if "scan_flag" in d.value and d.value["scan_flag"].all())
+    d019 = features.connect(demo_path).execute("SELECT name FROM units WHERE code = 'D019'").fetchone()[0]
+    assert d019 in set(flagged["unit"]) and (flagged["installs"] > 3 * flagged["scans"]).all()
+
+
+def test_the_entry_sheet_shows_each_person_s_scans(demo_path):
+    from tests.apptest import open_page
+
+    at = open_page(demo_path, "entry", user="coord_gaj", lang="zh")
+    assert not at.exception
+    db = features.connect(demo_path)
+    actor = users.get_actor(db, "coord_gaj")
+    d018 = unit_id(db, "D018")
+    sheet = at.get("arrow_data_frame")[0].value
+    expected = counts.person_scans(db, actor, d018, "2026-11-28")
+    assert sum(expected.values()) > 0
+    assert dict(zip(sheet["id"].astype(int), sheet["scans"])) == {int(sid): expected.get(int(sid), 0) for sid in sheet["id"]}

@@ -69,6 +69,7 @@ TEXTS = {
     "scans.flag_help": ("「扫码偏少」：使用一人一码的单位，上报安装数超过人员码扫码次数的 {ratio:g} 倍。扫码次数按手机计，几分钟内重复扫码只计一次。",
                         "“Few scans”: a unit using personal codes reports more than {ratio:g} times its codes' scans as "
                         "installs. Scans count phones; repeats within a few minutes count once."),
+    "scans.flagged_units": ("{count} 个单位扫码偏少，请核实上报数：", "{count} units have few scans for their reports; check them:"),
     "scans.daily": ("每日扫码次数", "Scans per day"),
     "scans.daily_caption": ("{first} 至 {last} 共 {total} 次扫码（含人员码和点位码；同一手机几分钟内重复扫码只计一次）。",
                             "{first} to {last}: {total} scans (personal and location codes; a phone's repeats within a "

@@ -8,6 +8,7 @@ import ui
 from campaign.coverage import overview as coverage_overview
 from campaign.infra import clock, settings
 from campaign.scans import counts as scan_counts
+from campaign.scans import rules as scan_rules
 from ui import city as ui_city
 
 t, db = ui.t, ui.db()
@@ -133,9 +134,12 @@ scans = scan_counts.daily(db, last=day, county=county)
 if scans.empty:
     st.caption(t("scans.daily_none"))
 else:
+    names = [t(f"scans.platform.{p}") for p in scan_rules.PLATFORMS]  # one colour per phone type in either language
     scans["platform"] = [t(f"scans.platform.{p}") for p in scans["platform"]]
     st.altair_chart(alt.Chart(scans).mark_bar().encode(
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%m-%d")), y=alt.Y("sum(scans):Q", title=None),
-        color=alt.Color("platform:N", title=None, legend=alt.Legend(orient="bottom"))), width="stretch", key="overview_scans")
+        color=alt.Color("platform:N", title=None, sort=names, legend=alt.Legend(orient="bottom", columns=2),
+                        scale=alt.Scale(domain=names, range=["#5f6368", "#2e7d32", "#0b4ea2", "#bdbdbd"]))),
+        width="stretch", key="overview_scans")
     st.caption(t("scans.daily_caption", first=scans["day"].iloc[0], last=scans["day"].iloc[-1], total=f"{scans['scans'].sum():,}"))
 st.caption(t("overview.print_hint"))
