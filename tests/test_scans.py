@@ -251,7 +251,7 @@ def test_the_entry_sheet_shows_each_person_s_scans(demo_path):
     db = features.connect(demo_path)
     actor = users.get_actor(db, "coord_gaj")
     d018 = unit_id(db, "D018")
-    sheet = at.get("arrow_data_frame")[0].value
+    sheet = at.dataframe[0].value
     expected = counts.person_scans(db, actor, d018, "2026-11-28")
     assert sum(expected.values()) > 0
     assert dict(zip(sheet["id"].astype(int), sheet["scans"])) == {int(sid): expected.get(int(sid), 0) for sid in sheet["id"]}
