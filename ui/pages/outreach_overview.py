@@ -17,7 +17,8 @@ st.header(t("outreach.overview.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="oo_day")
 lines = outreach_figures.summary(db, day)
 by_type = scan_counts.location_totals(db, day)  # issue 18: scans of the channels' QR codes
-scanned = {key: sum(by_type.get(kind, 0) for kind in channel.unit_types) for key, channel in CHANNELS.items()}
+scanned = {key: sum(by_type.get(kind, 0) for kind in channel.unit_types) for key, channel in CHANNELS.items()
+           if set(channel.unit_types) & set(scan_counts.LOCATION_TYPES)}  # enterprises print no code of their own: blank
 
 
 def rate(value, over=False) -> str:
@@ -33,7 +34,7 @@ table = pd.DataFrame([{
     "installs": line["installs"],
     "installs_on_day": line["installs_on_day"],
     "coverage": rate(line["coverage"], line["coverage"] is not None and line["coverage"] > 1),
-    "scans": scanned.get(line["channel"], 0),
+    "scans": scanned.get(line["channel"]),
 } for line in lines])
 st.dataframe(table, hide_index=True, width="stretch", key="oo_summary", column_config={
     "channel": st.column_config.TextColumn(t("outreach.col.channel")),
