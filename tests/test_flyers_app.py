@@ -177,7 +177,7 @@ def test_make_logs_each_location_with_copies_and_pieces(county, kind, cards, cop
     log = flyers_store.print_log(db)
     assert log[["kind", "format", "code", "copies", "pieces", "actor"]].values.tolist() == [
         [kind, "pdf", code, copies, pieces_each, "admin"] for code in ("W2", "W3", "W1")]  # newest first
-    assert set(log["target"]) == {"http://127.0.0.1:8501/go/{code}"}  # the landing route (issue 18)
+    assert set(log["target"]) == {APP_STORE}
     assert all(at.startswith("2026-11-28T") for at in log["at"])
     printed = trail.list_audit(db, action="print")
     assert sorted(printed["entity_id"]) == sorted(f"{code}/{kind}" for code in ("W1", "W2", "W3"))
@@ -398,5 +398,6 @@ def test_demo_print_log(demo_db):
                                   for row in slips.itertuples())
     cards = log[log["kind"] == "cards"]
     assert len(cards) > 0 and (cards["pieces"] == cards["copies"] * 8).all()
-    assert (log["at"].str.slice(0, 10) <= "2026-11-28").all() and set(log["target"]) == {"http://127.0.0.1:8501/go/{code}"}  # the landing route (issue 18)
+    assert (log["at"].str.slice(0, 10) <= "2026-11-28").all()
+    assert (log["target"] == "http://127.0.0.1:8501/go/" + log["code"]).all()  # the landing route (issue 18)
     assert len(log) == len(flyers_demo.demo_prints(demo_db, __import__("datetime").date(2026, 11, 28)))  # seeded

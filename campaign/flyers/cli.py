@@ -55,15 +55,20 @@ def flyers_command(root, kind, choices, more, township, out, cards, copies):
                                      progress=lambda done, total: bar.update(done - bar.pos))
     except CampaignError as error:
         fail(error)
+    write_made(out, made, kind, f"locations {len(made.locations)}, pages {made.pages}, pieces {made.pieces}")
+
+
+def write_made(out: Path, made, label: str, summary: str) -> None:
+    """Write a made PDF to `out`, or its pictures beside it (one per code), and say what was written."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "pdf":
+    if made.format == "pdf":
         out.write_bytes(made.data)
-        click.echo(f"{out}: {kind}, locations {len(made.locations)}, pages {made.pages}, pieces {made.pieces} (logged)")
-    else:
-        paths = picture_paths(out, [code for code, _ in made.pictures])
-        for path, (_, png) in zip(paths, made.pictures):
-            path.write_bytes(png)
-        click.echo(f"{paths[0]}{' …' if len(paths) > 1 else ''}: {kind}, pictures {len(paths)} (logged)")
+        click.echo(f"{out}: {label}, {summary} (logged)")
+        return
+    paths = picture_paths(out, [code for code, _ in made.pictures])
+    for path, (_, png) in zip(paths, made.pictures):
+        path.write_bytes(png)
+    click.echo(f"{paths[0]}{' …' if len(paths) > 1 else ''}: {label}, pictures {len(paths)} (logged)")
 
 
 @click.command("personal-cards")
@@ -103,15 +108,7 @@ def personal_cards_command(root, unit, persons, out):
         made = store.person_cards(db, actor, unit_id, staff_ids=wanted, fmt=fmt)
     except CampaignError as error:
         fail(error)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "pdf":
-        out.write_bytes(made.data)
-        click.echo(f"{out}: personal cards, people {made.pieces}, pages {made.pages} (logged)")
-    else:
-        paths = picture_paths(out, [code for code, _ in made.pictures])
-        for path, (_, png) in zip(paths, made.pictures):
-            path.write_bytes(png)
-        click.echo(f"{paths[0]}{' …' if len(paths) > 1 else ''}: personal cards, pictures {len(paths)} (logged)")
+    write_made(out, made, "personal cards", f"people {made.pieces}, pages {made.pages}")
 
 
 COMMANDS = {"": (flyers_command, personal_cards_command)}
