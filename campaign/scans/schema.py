@@ -14,7 +14,7 @@ def m001_codes_and_counts(db):
     # One statement at a time (executescript would commit each): all of it, or none.
     for statement in (
         """CREATE TABLE scan_codes (
-            staff_id INTEGER PRIMARY KEY REFERENCES staff(id),
+            staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
             code TEXT NOT NULL UNIQUE,
             issued_at TEXT NOT NULL
         )""",

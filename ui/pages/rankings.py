@@ -32,10 +32,6 @@ columns = {
     "scan_flag": st.column_config.CheckboxColumn(t("scans.col.flagged")),
 }
 st.caption(t("scans.flag_help", ratio=settings.get(db, "scan_flag_ratio")))
-if (flagged := table[table["scan_flag"]]).shape[0]:  # named above the tables: on a phone the column is far right
-    st.warning(t("scans.flagged_units", count=len(flagged)))
-    st.dataframe(flagged, column_order=["unit", "installs", "scans"], column_config=columns, hide_index=True,
-                 width="stretch", key="rank_scan_flags")
 tabs = st.tabs([t(f"group.{g}") for g in ("township", "department")] + [t("rank.laggards")])
 for tab, group in zip(tabs, ("township", "department")):
     part = table[table["group"] == group]
@@ -55,6 +51,11 @@ with tabs[2]:
     else:
         st.dataframe(lag, column_order=["unit", "rank", "completion", "installs", "staff"],
                      column_config=columns, hide_index=True, width="stretch", key="rank_laggards")
+
+if (flagged := table[table["scan_flag"]]).shape[0]:  # named apart from the tables: on a phone the column is far right
+    st.warning(t("scans.flagged_units", count=len(flagged)))
+    st.dataframe(flagged, column_order=["unit", "installs", "scans"], column_config=columns, hide_index=True,
+                 width="stretch", key="rank_scan_flags")
 
 st.download_button(t("rank.download"), exports.csv_bytes(table, actor=me),
                    file_name=f"rankings-{day.isoformat()}.csv", mime="text/csv", key="rank_download")
