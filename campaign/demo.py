@@ -14,7 +14,7 @@ from campaign.infra import clock, settings
 from campaign.infra.actors import SYSTEM
 from campaign.infra.db import write
 
-ORDER = ("org", "installs", "supervision", "outreach", "flyers", "coverage", "accounts")
+ORDER = ("org", "installs", "supervision", "outreach", "scans", "flyers", "coverage", "accounts")
 
 
 def load_demo(db, today: dt.date | None = None) -> None:

@@ -9,6 +9,7 @@ feature (campaign.infra first, then the features listed before it) or through a 
 
 from campaign import accounts, coverage, flyers, installs, org, outreach, supervision
 from campaign import notify  # issue 19: the work groups
+from campaign import scans  # issue 18
 from campaign.infra import db as database
 from campaign.infra import hooks, i18n, migrations, schema, settings
 from campaign.infra import texts as infra_texts
@@ -18,6 +19,7 @@ FEATURES: tuple[Feature, ...] = (
     org.FEATURE,
     accounts.FEATURE,
     installs.FEATURE,
+    scans.FEATURE,
     coverage.FEATURE,
     outreach.FEATURE,
     flyers.FEATURE,

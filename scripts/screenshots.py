@@ -68,6 +68,17 @@ def documents(db) -> None:
     for kind, where in (("poster", "window"), ("cards", "grid"), ("slip", "class")):
         pdf = flyers.render_pdf(kind, [places[where]], options)
         save(f"flyer-{kind}", flyers.png_from_pdf(pdf, dpi=110)[0])
+    person_cards(db)
+
+
+def person_cards(db) -> None:
+    """A personal card (一人一码, the WeChat Moments picture) and the first page of a unit's card sheet (issue 18)."""
+    unit = db.execute("SELECT id FROM units WHERE code = 'D018'").fetchone()[0]
+    made = flyers_store.person_cards(db, ADMIN, unit, fmt="pdf")
+    save("person-cards-sheet", flyers.png_from_pdf(made.data, dpi=90)[0])
+    first = db.execute("SELECT id FROM staff WHERE unit_id = ? AND active = 1 ORDER BY id LIMIT 1", [unit]).fetchone()[0]
+    made = flyers_store.person_cards(db, ADMIN, unit, staff_ids=[first], fmt="png")
+    save("person-card", made.pictures[0][1], width=540)
 
 
 def signed_in(browser, server, user: str, viewport=DESKTOP):

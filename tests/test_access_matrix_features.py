@@ -75,6 +75,10 @@ WRITES = {
     "supervision.letters.mark_sent": (_letter, lambda c, a, lid: letters.mark_sent(c["db"], a, lid, DAY), {"admin"}),
     "supervision.letters.record_reply": (lambda c: _letter(c, sent=True),
                              lambda c, a, lid: letters.record_reply(c["db"], a, lid, DAY, "已整改"), {"admin"}),
+    # issue 18: a unit's personal cards (the print log, and codes for anyone still without one)
+    "flyers.store.person_cards": (lambda c: _staff(c, "T01"),
+                                  lambda c, a, sids: flyers_store.person_cards(c["db"], a, c["ids"]["T01"], staff_ids=sids),
+                                  {"admin", "coordinator"}),
 }
 EXTRA_COVERED.update(name for name in WRITES)
 # Reads (scope-checked or not writing), and storage steps that run only inside a checked import
@@ -85,6 +89,8 @@ EXTRA_COVERED.update({
     "supervision.spot_checks.check_items", "supervision.spot_checks.unit_staff", "coverage.store.save_population",
     "coverage.store.save_registrations", "coverage.store.save_peers", "coverage.store.use_version",
     "coverage.store.set_alias", "coverage.store.remove_alias",
+    # issue 18: reads of staff details, scope-checked (tests/test_scans.py::test_personal_codes_and_scans_only_in_scope)
+    "flyers.store.card_units", "scans.codes.people", "scans.counts.person_scans",
 })
 
 

@@ -1,5 +1,6 @@
 """What every page shares: the language, the translation function, the database and the signed-in user."""
 
+import datetime as dt
 import logging
 import re
 
@@ -38,9 +39,18 @@ def cached(fn, *args, **kwargs):
 
     For reads only; each caller gets its own copy (st.cache_data), so a page may change what it got."""
     path = _prepared(str(database.db_path()))
+    if not all(_plain(value) for value in (*args, *kwargs.values())):
+        raise TypeError("ui.cached takes plain arguments (their repr is the cache key)")
     key = repr((args, sorted(kwargs.items())))
     return _cached(path, database.data_version(path), clock.today().isoformat(), f"{fn.__module__}.{fn.__qualname__}",
                    key, fn, args, kwargs)
+
+
+def _plain(value) -> bool:
+    """A value whose repr says all of it (a Series' or a long list's repr is cut short)."""
+    if isinstance(value, tuple):
+        return all(_plain(v) for v in value)
+    return value is None or isinstance(value, (str, int, float, dt.date)) or type(value).__name__ == "Actor"
 
 
 def _read(path, version, today, name, key, _fn, _args, _kwargs):

@@ -7,8 +7,13 @@ Route handlers run on the server's event loop: keep them quick and hand any data
 
 from contextlib import AsyncExitStack, asynccontextmanager
 
+from ui import landing
+
 ROUTES: list = []  # starlette.routing.Route objects, from each module that serves some
 SERVICES: list = []  # functions app -> async context manager, entered at start-up, left at shut-down
+
+ROUTES += landing.ROUTES  # issue 18: GET /go/{code}, the QR codes' landing route
+SERVICES.append(landing.service)  # and the thread that writes its counts
 
 
 @asynccontextmanager

@@ -25,7 +25,7 @@ def _rebuild(db):
 
 FEATURE = Feature(
     "coverage",
-    depends=("org", "installs"),
+    depends=("org", "installs", "scans"),  # scans: beside the reconciliation (issue 18)
     migrations=schema.coverage,
     tables=("population_versions", "population_rows", "registration_rows", "township_aliases", "peer_rates",
             "registration_days", "population_townships", "coverage_days"),

@@ -11,6 +11,7 @@ margin set in settings.
 The county row (issue 20) compares what every unit's staff reported, departments included (their staff
 recruit relatives anywhere in the county, so they belong to no township), and every channel, with the
 rise in the whole county's registrations, flagged by the same margin; the township rows are a part of it.
+Beside each township: the QR-code scans made there (campaign.scans, issue 18).
 """
 
 import datetime as dt
@@ -20,6 +21,7 @@ import pandas as pd
 from campaign.coverage import store
 from campaign.org import units
 from campaign.infra import clock, hooks, settings
+from campaign.scans import counts as scan_counts
 
 
 def reported_by_channel(db, first_day: dt.date, last_day: dt.date) -> dict[str, dict]:
@@ -77,6 +79,16 @@ def reported_by_township(db, first_day: dt.date, last_day: dt.date, townships, *
         for key, value in figures.items():
             add(channel, key, value)
     return per_township, outside
+
+
+def scans_by_township(db, first_day: dt.date, last_day: dt.date, townships) -> dict[str, int]:
+    """{township: QR-code scans there} over the days given: its units' staff's personal codes and its locations' codes (issue 18)."""
+    where = unit_townships(db, set(townships), store.aliases(db))
+    found: dict = {}
+    for uid, scans in scan_counts.place_scans(db, first_day, last_day).items():
+        if uid in where:
+            found[where[uid]] = found.get(where[uid], 0) + scans
+    return found
 
 
 def flagged(reported: int, increase: int | None, margin: float) -> bool:
@@ -152,6 +164,7 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None, county=None)
     before, after = store.registration_sums(db, base), store.registration_sums(db, end)
     merged = reported_by_channel(db, base + dt.timedelta(days=1), end)  # read once: the townships' rows and the county's
     reports, outside = reported_by_township(db, base + dt.timedelta(days=1), end, townships, merged=merged)
+    scanned = scans_by_township(db, base + dt.timedelta(days=1), end, townships)
     seen = {c for figures in reports.values() for c in figures} | set(outside)
     names = ["staff"] + sorted(seen - {"staff"})
     records = []
@@ -164,6 +177,7 @@ def reconcile(db, first_day=None, last_day=None, *, townships=None, county=None)
             "increase": increase, "excess": None if increase is None else reported - increase,
             "ratio": None if not increase or increase <= 0 else reported / increase,
             "flagged": flagged(reported, increase, conf["reconcile_margin"]),
+            "scans": scanned.get(township, 0),
         })
     included = set(townships) if only is None else set(townships) & set(only)
     both = [t for t in included if t in after and t in before]

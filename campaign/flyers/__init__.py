@@ -13,7 +13,7 @@ def _demo(db, today):
 
 FEATURE = Feature(
     "flyers",
-    depends=("org", "outreach"),
+    depends=("org", "outreach", "scans"),  # scans: where QR codes lead, personal codes (issue 18)
     migrations=schema.flyer_prints,
     tables=("flyer_prints",),
     settings=settings.SETTINGS,

@@ -55,15 +55,60 @@ def flyers_command(root, kind, choices, more, township, out, cards, copies):
                                      progress=lambda done, total: bar.update(done - bar.pos))
     except CampaignError as error:
         fail(error)
+    write_made(out, made, kind, f"locations {len(made.locations)}, pages {made.pages}, pieces {made.pieces}")
+
+
+def write_made(out: Path, made, label: str, summary: str) -> None:
+    """Write a made PDF to `out`, or its pictures beside it (one per code), and say what was written."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "pdf":
+    if made.format == "pdf":
         out.write_bytes(made.data)
-        click.echo(f"{out}: {kind}, locations {len(made.locations)}, pages {made.pages}, pieces {made.pieces} (logged)")
-    else:
-        paths = picture_paths(out, [code for code, _ in made.pictures])
-        for path, (_, png) in zip(paths, made.pictures):
-            path.write_bytes(png)
-        click.echo(f"{paths[0]}{' …' if len(paths) > 1 else ''}: {kind}, pictures {len(paths)} (logged)")
+        click.echo(f"{out}: {label}, {summary} (logged)")
+        return
+    paths = picture_paths(out, [code for code, _ in made.pictures])
+    for path, (_, png) in zip(paths, made.pictures):
+        path.write_bytes(png)
+    click.echo(f"{paths[0]}{' …' if len(paths) > 1 else ''}: {label}, pictures {len(paths)} (logged)")
 
 
-COMMANDS = {"": (flyers_command,)}
+@click.command("personal-cards")
+@click.option("--unit", required=True, help="The unit (code or name) whose staff get cards.")
+@click.option("--person", "persons", multiple=True, metavar="WHO",
+              help="Only these people (name or personal code); repeatable. Default: every active employee.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="FILE.pdf (the unit's A4 sheet, nine cards a page) or FILE.png (a 1080×1350 picture per person).")
+@pass_root
+def personal_cards_command(root, unit, persons, out):
+    """Make personal QR-code cards (一人一码) for a unit's staff; the print is logged.
+
+    Example: python -m campaign personal-cards --unit 城厢镇 --out 城厢镇-cards.pdf
+
+    Example: python -m campaign personal-cards --unit T01 --person 何峰 --out card.png
+    """
+    from campaign.flyers import store
+    from campaign.org import units
+    from campaign.scans import codes
+
+    out = Path(out)
+    try:
+        fmt = {".pdf": "pdf", ".png": "png"}.get(out.suffix.lower())
+        if fmt is None:
+            raise InvalidValue("flyers.error.bad_out", value=out.name)
+        db, actor = root.connect(), cli_actor()
+        unit_id = units.lookup(db).get(unit.strip())
+        if unit_id is None:
+            raise InvalidValue("flyers.error.unknown_location", value=unit)
+        wanted = None
+        if persons:
+            people = codes.people(db, actor, unit_id)
+            wanted = [p.staff_id for p in people if p.name in persons or p.code in persons]
+            missing = set(persons) - {p.name for p in people} - {p.code for p in people}
+            if missing:
+                raise InvalidValue("flyers.error.unknown_person", value="、".join(sorted(missing)))
+        made = store.person_cards(db, actor, unit_id, staff_ids=wanted, fmt=fmt)
+    except CampaignError as error:
+        fail(error)
+    write_made(out, made, "personal cards", f"people {made.pieces}, pages {made.pages}")
+
+
+COMMANDS = {"": (flyers_command, personal_cards_command)}

@@ -24,7 +24,7 @@ def demo_prints(db, today: dt.date, seed: int = SEED) -> list[tuple]:
     conf = settings.get_all(db)
     start = dt.date.fromisoformat(conf["start_date"])
     days = max(1, (today - start).days + 1)
-    template = conf["flyer_qr_target"]
+    template = flyers_store.options(db).target
     families = outreach.class_families(db)
     rows = []
 

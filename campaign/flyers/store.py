@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from campaign.flyers import personal
 from campaign.flyers import render as flyers
 from campaign.infra import audit, clock, i18n, settings
 from campaign.infra.db import write
 from campaign.infra.errors import AccessDenied, InvalidValue
 from campaign.org import access, units
 from campaign.outreach import entries as outreach
+from campaign.scans import codes as scan_codes
+from campaign.scans import rules as scan_rules
 
 # What `--for` / the batch choice selects: a registry unit type per batch.
 BATCHES = {"windows": "window", "grids": "grid", "schools": "class"}
@@ -133,9 +136,13 @@ def select(db, actor, choices, *, township: str | None = None) -> list[flyers.Lo
 # ---- making flyers -----------------------------------------------------------------------
 
 def options(db, *, cards: int = flyers.DEFAULT_CARDS, copies: int = 1) -> flyers.Options:
-    """Flyer options from the settings (QR target, county and campaign names) and the user's choices."""
+    """Flyer options from the settings (QR target, county and campaign names) and the user's choices.
+
+    The QR target is the landing route's (…/go/{code}) or the county's own page when the setting
+    `scan_landing` says so (issue 18), else the flyers' own setting."""
     conf = settings.get_all(db)
-    return flyers.Options(target=conf["flyer_qr_target"], cards=int(cards), copies=int(copies),
+    target = scan_rules.qr_template(conf) or conf["flyer_qr_target"]
+    return flyers.Options(target=target, cards=int(cards), copies=int(copies),
                           county=conf["county_name"], campaign=conf["campaign_name"])
 
 
@@ -183,6 +190,49 @@ def _log(db, actor, kind: str, fmt: str, locations, *, copies: int, pieces: int,
             (f"{loc.code}/{kind}", loc.unit_id, None, {"kind": kind, "format": fmt, "copies": copies, "pieces": pieces})
             for loc in locations
         ])
+
+
+# ---- personal cards (issue 18) -----------------------------------------------------------
+
+CARD_UNIT_TYPES = ("township", "community", "department")  # the units whose staff have personal codes on cards
+
+
+def card_units(db, actor) -> list:
+    """The units whose staff's personal cards the actor may make (their staff-details scope), by code."""
+    if actor.role not in PRINTERS:
+        return []
+    return [unit for unit in access.writable_units(db, actor, types=CARD_UNIT_TYPES)
+            if access.can_see_details(db, actor, unit.id)]
+
+
+def person_cards(db, actor, unit_id: int, *, staff_ids=None, fmt: str = "pdf", progress=None) -> Made:
+    """A unit's personal cards: the A4 print sheet (fmt "pdf", nine a page) or one 1080 × 1350 picture per
+    person ("png"), for all its active staff or those of `staff_ids`; logged and audited.
+
+    Refused for a leader and a grid worker, and outside the actor's staff-details scope (checked before
+    anything is written); anyone still without a code gets one first.
+    """
+    access.require_role(actor, PRINTERS)
+    access.require_details(db, actor, unit_id)
+    if fmt not in ("pdf", "png"):
+        raise InvalidValue("flyers.error.unknown_kind", value=fmt)
+    with write(db):
+        scan_codes.issue_missing(db)
+    people = scan_codes.people(db, actor, unit_id, staff_ids=staff_ids)
+    if not people:
+        raise InvalidValue("flyers.error.no_people")
+    pages = len(people) if fmt == "png" else -(-len(people) // personal.PER_SHEET)
+    if pages > MAX_PAGES:
+        raise InvalidValue("flyers.error.too_many", max=MAX_PAGES, pages=pages)
+    template = options(db).target
+    cards = [personal.Card(p.code, p.name, p.unit) for p in people]
+    places = tuple(flyers.Location(code=p.code, name=p.name, kind="person", unit_id=p.unit_id) for p in people)
+    if fmt == "png":
+        pictures, data = tuple(zip([p.code for p in people], personal.card_pngs(cards, template, progress))), None
+    else:
+        pictures, data = (), personal.sheet_pdf(cards, template)
+    _log(db, actor, "person", fmt, places, copies=1, pieces=1, template=template)
+    return Made("person", fmt, data, pictures, places, pages, len(people))
 
 
 LOG_COLUMNS = ["at", "actor", "kind", "format", "code", "name", "copies", "pieces", "target"]

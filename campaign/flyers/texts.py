@@ -119,5 +119,27 @@ TEXTS = {
     "flyers.error.unknown_location": ("未找到可打印的点位或单位：{value}", "No printable location or unit: {value}"),
     "flyers.error.no_locations": ("没有符合条件的点位。", "No location matches."),
     "flyers.error.bad_out": ("输出文件须以 .pdf 或 .png 结尾：{value}", "The output file must end in .pdf or .png: {value}"),
+    # personal cards (issue 18)
+    "flyers.print.person_code": ("推广码 {code}", "Personal code {code}"),
+    "flyers.kind_short.person": ("个人推广卡", "personal card"),
+    "flyers.person.title": ("个人推广码（一人一码）", "Personal codes (one code per person)"),
+    "flyers.person.intro": ("每名干部职工有自己的二维码：发朋友圈用图片（1080×1350），打印用单位的整页卡片（每页 9 张）。"
+                            "扫码次数按人统计，显示在录入表和排名页。",
+                            "Every employee has a QR code of their own: a picture for WeChat Moments (1080×1350) or the "
+                            "unit's print sheet (nine cards a page). Scans are counted per person and shown on the entry "
+                            "sheet and the rankings."),
+    "flyers.person.not_counted": ("注意：二维码现在不指向本系统，个人推广码的扫码不会被统计（设置：二维码指向）。",
+                                  "Note: QR codes do not lead to this app now, so scans of personal codes are not counted "
+                                  "(setting: QR codes lead to)."),
+    "flyers.person.unit": ("单位", "Unit"),
+    "flyers.person.person": ("人员", "Person"),
+    "flyers.person.sheet": ("生成本单位卡片（A4 PDF，{count} 人）", "Make the unit's cards (A4 PDF, {count} people)"),
+    "flyers.person.card": ("生成个人图片（PNG）", "Make the personal picture (PNG)"),
+    "flyers.person.download_sheet": ("下载卡片 PDF", "Download the cards PDF"),
+    "flyers.person.download_card": ("下载个人图片", "Download the picture"),
+    "flyers.person.made": ("已生成 {count} 人的卡片，已记入打印记录。", "Made cards for {count} people; logged."),
+    "flyers.person.made_card": ("已生成个人图片，已记入打印记录。", "Made the personal picture; logged."),
+    "flyers.error.unknown_person": ("本单位没有这些人员：{value}", "No such person in the unit: {value}"),
+    "flyers.error.no_people": ("没有可生成卡片的人员。", "Nobody to make a card for."),
     "flyers.error.too_many": ("一次最多生成 {max} 页，本次为 {pages} 页。", "At most {max} pages at a time; this would be {pages}."),
 }

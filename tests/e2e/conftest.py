@@ -29,7 +29,7 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, db_path: Path):
-        self.port = free_port()
+        self.port, self.db_path = free_port(), db_path
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "CAMPAIGN_DB": str(db_path), "CAMPAIGN_TODAY": "2026-11-28"}
         self.log = open(db_path.parent / "server.log", "w")

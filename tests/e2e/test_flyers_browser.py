@@ -6,7 +6,7 @@ import pytest
 
 from campaign.infra.i18n import t
 from tests.e2e.conftest import PHONE, navigate, new_page, page_problems, shot, sign_in
-from tests.test_flyers import APP_STORE, pdf_pages_text, qr_codes
+from tests.test_flyers import pdf_pages_text, qr_codes
 
 pytestmark = pytest.mark.e2e
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -30,6 +30,6 @@ def test_grid_worker_downloads_cards_for_their_grid(server, browser, locale, tmp
     download.value.save_as(path)
     assert path.name == "cards-G01-001.pdf"
     data = path.read_bytes()
-    assert qr_codes(data) == [[APP_STORE] * 8]
+    assert qr_codes(data) == [["http://127.0.0.1:8501/go/G01-001"] * 8]  # the demo's landing route (issue 18)
     assert "编码 G01-001" in pdf_pages_text(data)[0]
     page.context.close()

@@ -117,9 +117,9 @@ with tabs[3]:
         channels = {f"reported_{c}": t(f"coverage.channel.{c}") if c == "staff" else t(f"outreach.channel.{c}") for c in recon["channels"]}
         st.caption(t("coverage.reconcile_county", unplaced=f"{recon['county']['unplaced']:,}"))  # issue 20
         st.dataframe(coverage_reconcile.with_county_row(recon, t("coverage.county_row")), hide_index=True, width="stretch",
-                     key="cov_reconcile", column_order=["township", *channels, "reported", "increase", "excess", "flagged", "unplaced"],
+                     key="cov_reconcile", column_order=["township", *channels, "reported", "increase", "excess", "flagged", "unplaced", "scans"],
                      column_config={"township": t("coverage.township"), **channels, "reported": t("coverage.reported"),
-                                    "unplaced": t("coverage.unplaced"),
+                                    "unplaced": t("coverage.unplaced"), "scans": t("scans.col.scans"),
                                     "increase": t("coverage.increase"), "excess": t("coverage.excess"),
                                     "flagged": st.column_config.CheckboxColumn(t("coverage.flagged"))})
         st.caption(t("coverage.outside", count=f"{sum(recon['outside'].values()):,}"))

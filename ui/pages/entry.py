@@ -7,6 +7,7 @@ from campaign.infra import clock, settings
 from campaign.infra.errors import CampaignError
 from campaign.installs import entries as installs
 from campaign.org import access
+from campaign.scans import counts as scan_counts
 from ui import city as ui_city
 from ui import unlocks as ui_unlocks
 
@@ -29,15 +30,17 @@ if state != "open":
 ui_unlocks.panel(db, me, unit, day, state, key="entry_unlock")  # issue 20: ask the centre to open a locked day
 
 sheet = installs.entry_sheet(db, me, unit.id, day)
+scanned = scan_counts.person_scans(db, me, unit.id, day)  # issue 18: scans of each person's code, beside the installs
+sheet["scans"] = [scanned.get(int(sid), 0) for sid in sheet["id"]]
 editor_key = f"entry_grid_{unit.id}_{day.isoformat()}"
 edited = st.data_editor(
     sheet,
     key=editor_key,
     hide_index=True,
     width="stretch",
-    disabled=state != "open" and ["id", "name", "phone", "today", "total", "quota", "progress", "quota_reason"]
-    or ["id", "name", "phone", "total", "quota", "progress", "quota_reason"],
-    column_order=["name", "today", "total", "quota", "progress", "phone"] + (["quota_reason"] if sheet["quota_below"].any() else []),
+    disabled=state != "open" and ["id", "name", "phone", "today", "total", "quota", "progress", "quota_reason", "scans"]
+    or ["id", "name", "phone", "total", "quota", "progress", "quota_reason", "scans"],
+    column_order=["name", "today", "total", "quota", "progress", "scans", "phone"] + (["quota_reason"] if sheet["quota_below"].any() else []),
     column_config={
         "name": st.column_config.TextColumn(t("field.name"), width="small"),
         "today": st.column_config.NumberColumn(t("entry.today"), min_value=0, step=1, format="%d"),
@@ -46,6 +49,7 @@ edited = st.data_editor(
         "progress": st.column_config.ProgressColumn(t("entry.progress"), min_value=0.0, max_value=1.0, format="percent"),
         "phone": st.column_config.TextColumn(t("field.phone")),
         "quota_reason": st.column_config.TextColumn(t("quota.reason")),  # issue 20: a quota below the guidance
+        "scans": st.column_config.NumberColumn(t("scans.col.scans"), format="%d"),
     },
 )
 

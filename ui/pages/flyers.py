@@ -7,6 +7,7 @@ from campaign.flyers import render as flyers
 from campaign.flyers import store as flyers_store
 from campaign.infra.errors import CampaignError
 from ui import flyers as ui_flyers
+from ui import person_cards as ui_person_cards
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("flyers.title"))
@@ -15,6 +16,7 @@ st.caption(t("flyers.intro", target=options.target))
 locations = flyers_store.locations_for(db, me)
 if not locations:
     st.info(t("flyers.no_locations"))
+    ui_person_cards.section(db, me)  # issue 18: personal cards need no location
     st.stop()
 
 kind = st.radio(t("flyers.kind"), flyers.KINDS, format_func=lambda k: t(f"flyers.kind.{k}"), key="flyers_kind")
@@ -74,5 +76,6 @@ if shown and shown[0] == (kind, label, cards, copies):  # a file made for the ch
                            icon=":material/download:", on_click="ignore", key="flyers_download_png")
         st.image(png, width=360)
 
+ui_person_cards.section(db, me)  # issue 18: personal cards (一人一码)
 st.subheader(t("flyers.log"))
 ui_flyers.print_log(db, actor=me)

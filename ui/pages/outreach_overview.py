@@ -9,11 +9,16 @@ import streamlit as st
 import ui
 from campaign.infra import clock, settings
 from campaign.outreach import figures as outreach_figures
+from campaign.outreach.channels import CHANNELS
+from campaign.scans import counts as scan_counts
 
 t, db = ui.t, ui.db()
 st.header(t("outreach.overview.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="oo_day")
 lines = ui.cached(outreach_figures.summary, day)
+by_type = scan_counts.location_totals(db, day)  # issue 18: scans of the channels' QR codes
+scanned = {key: sum(by_type.get(kind, 0) for kind in channel.unit_types) for key, channel in CHANNELS.items()
+           if set(channel.unit_types) & set(scan_counts.LOCATION_TYPES)}  # enterprises print no code of their own: blank
 
 
 def rate(value, over=False) -> str:
@@ -29,6 +34,7 @@ table = pd.DataFrame([{
     "installs": line["installs"],
     "installs_on_day": line["installs_on_day"],
     "coverage": rate(line["coverage"], line["coverage"] is not None and line["coverage"] > 1),
+    "scans": scanned.get(line["channel"]),
 } for line in lines])
 st.dataframe(table, hide_index=True, width="stretch", key="oo_summary", column_config={
     "channel": st.column_config.TextColumn(t("outreach.col.channel")),
@@ -39,6 +45,7 @@ st.dataframe(table, hide_index=True, width="stretch", key="oo_summary", column_c
     "installs": st.column_config.NumberColumn(t("outreach.col.installs"), format="%d"),
     "installs_on_day": st.column_config.NumberColumn(t("outreach.col.installs_day"), format="%d"),
     "coverage": st.column_config.TextColumn(t("outreach.col.coverage")),
+    "scans": st.column_config.NumberColumn(t("scans.col.scans"), format="%d"),
 })
 with st.expander(t("outreach.over_note")):
     for line in lines:

@@ -7,6 +7,7 @@ from campaign.infra import clock, exports, settings
 from campaign.outreach import entries as outreach
 from campaign.outreach import figures as outreach_figures
 from campaign.outreach.channels import CHANNELS
+from campaign.scans import counts as scan_counts
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("outreach.rankings.title"))
@@ -14,6 +15,10 @@ channel = st.radio(t("outreach.entry.channel"), list(CHANNELS), horizontal=True,
                    format_func=lambda c: t(f"outreach.channel.{c}"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="or_day")
 tables = ui.cached(outreach_figures.tables, channel, day)
+scanned = scan_counts.location_scans(db, day)  # issue 18: scans of each window's, grid's and class's QR code
+for located in ("classes", "grids", "windows"):
+    if located in tables:
+        tables[located] = tables[located].assign(scans=[scanned.get(int(u), 0) for u in tables[located]["unit_id"]])
 st.caption(t(f"outreach.coverage_rule.{channel}") + ("" if channel == "windows" else " " + t("outreach.over_note")))
 
 SUMMED = ["rank", "name", "units", "denominator", "reached", "reach", "installs", "installs_day", "coverage", "no_data_units"]
@@ -21,13 +26,13 @@ COLUMNS = {
     "schools": ["rank", "name", "school_type", "township", *SUMMED[2:]],
     "school_types": SUMMED, "townships": SUMMED, "villages": ["rank", "name", "township", *SUMMED[2:]],
     "regulators": SUMMED, "parks": SUMMED, "hosts": SUMMED,
-    "classes": ["rank", "name", "school", "head_teacher", "denominator", "reached", "installs", "coverage"],
+    "classes": ["rank", "name", "school", "head_teacher", "denominator", "reached", "installs", "coverage", "scans"],
     "grids": ["rank", "code", "name", "village", "workers", "denominator", "visits", "reach", "installs", "per_visit",
-              "coverage", "last_visit"],
+              "coverage", "last_visit", "scans"],
     "idle": ["code", "name", "village", "township", "workers", "last_visit"],
     "units": ["rank", "code", "name", "kind", "regulator", "park", "denominator", "reached", "installs", "coverage"],
     "windows": ["code", "name", "qr_shown", "flyers_shown", "last_check", "host", "township", "location", "installs",
-                "promoters"],
+                "promoters", "scans"],
 }
 # A long table is shown one group at a time: classes by school, grids by township, enterprises by regulator…
 FILTER = {"schools": "school_type", "classes": "school", "grids": "township", "villages": "township", "idle": "township", "units": "regulator",
@@ -63,6 +68,7 @@ config |= {column: st.column_config.TextColumn(t(f"outreach.col.{column}"))
 config |= {column: st.column_config.TextColumn(t(f"field.{column}"))
            for column in ("code", "school", "school_type", "head_teacher", "village", "workers", "regulator", "park", "host",
                           "location", "promoters")}
+config["scans"] = st.column_config.NumberColumn(t("scans.col.scans"), format="%d")
 config |= {"township": st.column_config.TextColumn(t("field.town")), "kind": st.column_config.TextColumn(t("field.enterprise_kind"))}
 
 tabs = st.tabs([t(f"outreach.t.{channel}.{name}") for name in tables])

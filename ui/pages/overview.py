@@ -8,6 +8,8 @@ import ui
 from campaign.coverage import overview as coverage_overview
 from campaign.coverage import reconcile as coverage_reconcile
 from campaign.infra import clock, settings
+from campaign.scans import counts as scan_counts
+from campaign.scans import rules as scan_rules
 from ui import city as ui_city
 
 t, db = ui.t, ui.db()
@@ -18,7 +20,8 @@ st.html("<style>@media print {[data-testid='stSidebar'], [data-testid='stHeader'
 conf = settings.get_all(db)
 st.header(t("overview.title"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="overview_day")
-view = ui.cached(coverage_overview.overview, day, ui_city.county_choice(db, ui.actor(), "overview_county"))  # issue 9
+county = ui_city.county_choice(db, ui.actor(), "overview_county")  # issue 9
+view = ui.cached(coverage_overview.overview, day, county)
 rep, num = view["report"], lambda n: f"{n:,.0f}"
 
 if rep is None or rep["as_of"] is None:
@@ -125,9 +128,22 @@ with st.expander(t("overview.reconciliation")):
         st.caption(t("coverage.reconcile_help", first=recon["first_day"], last=recon["last_day"], margin=ui.pct(recon["margin"])))
         st.caption(t("coverage.reconcile_county", unplaced=f"{recon['county']['unplaced']:,}"))  # issue 20
         st.dataframe(coverage_reconcile.with_county_row(recon, t("coverage.county_row")), hide_index=True, width="stretch", key="overview_reconcile",
-                     column_order=["township", "reported", "increase", "excess", "flagged", "unplaced"],
+                     column_order=["township", "reported", "increase", "excess", "flagged", "unplaced", "scans"],
                      column_config={"township": t("coverage.township"), "reported": t("coverage.reported"),
-                                    "unplaced": t("coverage.unplaced"),
+                                    "unplaced": t("coverage.unplaced"), "scans": t("scans.col.scans"),
                                     "increase": t("coverage.increase"), "excess": t("coverage.excess"),
                                     "flagged": st.column_config.CheckboxColumn(t("coverage.flagged"))})
+st.subheader(t("scans.daily"))  # issue 18: QR-code scans per day, by phone type
+scans = scan_counts.daily(db, last=day, county=county)
+if scans.empty:
+    st.caption(t("scans.daily_none"))
+else:
+    names = [t(f"scans.platform.{p}") for p in scan_rules.PLATFORMS]  # one colour per phone type in either language
+    scans["platform"] = [t(f"scans.platform.{p}") for p in scans["platform"]]
+    st.altair_chart(alt.Chart(scans).mark_bar().encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%m-%d")), y=alt.Y("sum(scans):Q", title=None),
+        color=alt.Color("platform:N", title=None, sort=names, legend=alt.Legend(orient="bottom", columns=2),
+                        scale=alt.Scale(domain=names, range=["#5f6368", "#2e7d32", "#0b4ea2", "#bdbdbd"]))),
+        width="stretch", key="overview_scans")
+    st.caption(t("scans.daily_caption", first=scans["day"].iloc[0], last=scans["day"].iloc[-1], total=f"{scans['scans'].sum():,}"))
 st.caption(t("overview.print_hint"))

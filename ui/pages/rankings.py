@@ -7,6 +7,7 @@ from campaign.infra import clock, exports, settings
 from campaign.infra.errors import CampaignError
 from campaign.installs import rankings
 from campaign.org import access
+from campaign.scans import counts as scan_counts
 from ui import city as ui_city
 
 t, db, me = ui.t, ui.db(), ui.actor()
@@ -15,6 +16,8 @@ day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(
 county = ui_city.county_choice(db, me, "rank_county")  # issue 9: one county at a time at city scale
 table = ui.cached(rankings.unit_ranking, day, county)
 guidance = settings.get(db, "quota_guidance")
+checks = scan_counts.unit_checks(db, table["unit_id"], table["installs"], day)  # issue 18: scans beside the installs
+table = table.assign(scans=checks["scans"].to_numpy(), scan_flag=checks["flagged"].to_numpy())
 
 columns = {
     "rank": st.column_config.NumberColumn(t("rank.rank"), format="%d"),
@@ -27,7 +30,10 @@ columns = {
     "rank_change": st.column_config.NumberColumn(t("rank.rank_change"), format="%+d"),
     "no_report": st.column_config.CheckboxColumn(t("rank.no_report")),
     "quota_below": st.column_config.CheckboxColumn(t("quota.below"), help=t("quota.below_help", guidance=guidance)),  # issue 20
+    "scans": st.column_config.NumberColumn(t("scans.col.scans"), format="%d"),
+    "scan_flag": st.column_config.CheckboxColumn(t("scans.col.flagged")),
 }
+st.caption(t("scans.flag_help", ratio=settings.get(db, "scan_flag_ratio")))
 tabs = st.tabs([t(f"group.{g}") for g in ("township", "department")] + [t("rank.laggards")])
 for tab, group in zip(tabs, ("township", "department")):
     part = table[table["group"] == group]
@@ -48,6 +54,11 @@ with tabs[2]:
     else:
         st.dataframe(lag, column_order=["unit", "rank", "completion", "installs", "staff"],
                      column_config=columns, hide_index=True, width="stretch", key="rank_laggards")
+
+if (flagged := table[table["scan_flag"]]).shape[0]:  # named apart from the tables: on a phone the column is far right
+    st.warning(t("scans.flagged_units", count=len(flagged)))
+    st.dataframe(flagged, column_order=["unit", "installs", "scans"], column_config=columns, hide_index=True,
+                 width="stretch", key="rank_scan_flags")
 
 st.download_button(t("rank.download"), exports.csv_bytes(table, actor=me),
                    file_name=f"rankings-{day.isoformat()}.csv", mime="text/csv", key="rank_download")

@@ -9,6 +9,8 @@ from campaign.infra import clock, settings
 from campaign.infra.errors import CampaignError
 from campaign.notify import robots, sending
 from campaign.outreach import figures as outreach_figures
+from campaign.scans import rules as scan_rules
+from ui import landing as ui_landing
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("settings.title"))
@@ -45,6 +47,18 @@ with st.form("settings_form"):
     st.caption(t("nav.flyers"))  # QR-code flyers (issue 4)
     values["flyer_qr_target"] = st.text_input(t("settings.flyer_qr_target"), current["flyer_qr_target"],
                                               help=t("settings.flyer_qr_target_help"), key="set_flyer_qr_target")
+    st.caption(t("scans.settings"))  # where QR codes lead, the stores, the scan check (issue 18)
+    modes = {m: t(f"scans.mode.{m}") for m in scan_rules.MODES}
+    values["scan_landing"] = st.selectbox(t("settings.scan_landing"), list(modes), list(modes).index(current["scan_landing"]),
+                                          format_func=modes.get, help=t("settings.scan_landing_help"), key="set_scan_landing")
+    values |= {key: st.text_input(t(f"settings.{key}"), current[key], help=t(f"settings.{key}_help"), key=f"set_{key}")
+               for key in ("scan_public_url", "scan_external_url", "scan_ios_url", "scan_android_url")}
+    if seen := ui_landing.seen_base(st.context.url):
+        st.caption(t("scans.public_url_seen", url=seen))
+    if current["scan_landing"] == "external":
+        st.caption(t("scans.external_note"))
+    values["scan_flag_ratio"] = st.text_input(t("settings.scan_flag_ratio"), f"{current['scan_flag_ratio']:g}",
+                                              help=t("settings.scan_flag_ratio_help"), key="set_scan_flag_ratio")
     st.caption(t("nav.supervision"))  # spot checks, letters and the bulletin (issue 7)
     values["spot_check_min_rate"] = st.text_input(t("settings.spot_check_min_rate"), f"{current['spot_check_min_rate'] * 100:g}%",
                                                   help=t("settings.spot_check_min_rate_help"), key="set_spot_check_min_rate")
