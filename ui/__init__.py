@@ -1,10 +1,14 @@
-"""What every page shares: the language, the translation function, the database and the signed-in user."""
+"""What every page shares: the language, the translation function, the database and the signed-in user,
+and the one way each kind of value is shown (numbers, percentages, times, empty cells, tables, uploads)."""
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
 from campaign import demo, features
 from campaign.infra import db as database
-from campaign.infra import i18n
+from campaign.infra import i18n, settings
 from campaign.infra.errors import CampaignError, RowsRejected
 from ui import auth as ui_auth
 
@@ -20,11 +24,15 @@ def t(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _prepared(path: str) -> str:
-    """Migrate and, on an empty database, load the demo: once per process."""
+    """Migrate and, on an empty database, load the demo (showing each step): once per process."""
     db = features.connect(path)
-    demo.ensure_demo(db)
+    if demo.needs_demo(db):
+        bar = st.progress(0.0, text=t("demo.building"))
+        demo.ensure_demo(db, progress=lambda done, total, part: bar.progress(
+            done / total, text=t("demo.building_step", part=t(f"demo.part.{part}"), done=done, total=total)))
+        bar.empty()
     db.conn.close()
     return path
 
@@ -54,13 +62,16 @@ def run_write(action, message: str) -> None:
         st.rerun()
 
 
-def show_error(error: CampaignError) -> None:
-    """A named error as a clear message in the user's language; bad rows as a table."""
+def show_error(error: CampaignError, row_names: dict | None = None) -> None:
+    """A named error as a clear message in the user's language; bad rows as a table (named by `row_names`
+    {row number: person} where a grid's rows are people rather than lines of a file)."""
     st.error(i18n.error_text(error, lang()))
     if isinstance(error, RowsRejected):
+        row = t("field.staff") if row_names else t("col.row")
         st.dataframe(
             [
-                {t("col.row"): e.row, t("col.column"): t(f"field.{e.column}"), t("col.reason"): i18n.error_text(e, lang())}
+                {row: (row_names or {}).get(e.row, e.row), t("col.column"): t(f"field.{e.column}"),
+                 t("col.reason"): i18n.error_text(e, lang())}
                 for e in error.errors
             ],
             hide_index=True,
@@ -68,5 +79,113 @@ def show_error(error: CampaignError) -> None:
         )
 
 
+# ---- one format for each kind of value (issue 17) ------------------------------------------------
+
+def missing(value) -> bool:
+    """True for None, NaN, NaT, pandas' NA and the empty string: shown as an empty cell."""
+    if value is None or isinstance(value, str):
+        return value is None or value == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array
+        return False
+
+
+def num(value) -> str:
+    """The app's one number format: 12,006 (two decimals when not whole); blank when missing."""
+    if missing(value):
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def pct(value) -> str:
-    return "—" if value is None else f"{value:.2%}"
+    """The app's one percentage format, two decimals as the city ranks: 54.94% ("—" when missing)."""
+    return "—" if missing(value) else f"{value:.2%}"
+
+
+def when(value) -> str:
+    """A time as 2026-12-03 19:30 and a day as 2026-12-03 (China time as stored); blank when missing."""
+    if missing(value):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if "T" in value or " " in value.strip() else dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+NUMBER = "%,d"  # a column of whole numbers: 12,006
+PERCENT = "percent"  # a column of rates: 84.00%
+
+
+def number_column(label: str, **kw):
+    """A column of whole numbers in the app's format."""
+    return st.column_config.NumberColumn(label, format=NUMBER, **kw)
+
+
+RATE_BAR = {"min_value": 0.0, "max_value": 100.0, "format": "%.2f%%"}  # a rate ×100: Streamlit's "percent" drops zeros
+
+
+def rate_column(label: str, **kw):
+    """A column of rates (0–1) as a bar with the app's percentage (ui.table, ui.rates scale them)."""
+    return st.column_config.ProgressColumn(label, min_value=0.0, max_value=1.0, format=PERCENT, **kw)
+
+
+def rates(frame, columns):
+    """A copy of `frame` with its rate columns ×100, as ui.RATE_BAR shows them (for grids ui.table cannot draw)."""
+    return frame.assign(**{c: frame[c] * 100 for c in columns})
+
+
+def table(frame, *, key: str, columns: dict, pin: str | None = None, times=(), texts: dict | None = None, **kw):
+    """st.dataframe the app's way: only `columns` ({column: label or column config}, in order, the figures that
+    matter first), the `pin` column (the unit's or person's name) pinned so that it stays in view when a phone
+    swipes sideways, `times` as 2026-12-03 19:30, `texts` ({column: function}) mapped to words, empty cells blank."""
+    frame = pd.DataFrame(frame).copy()
+    config = {}
+    for column, spec in columns.items():
+        if column not in frame:
+            continue
+        spec = st.column_config.Column(spec) if isinstance(spec, str) else dict(spec)
+        if column in times:
+            frame[column] = [when(v) for v in frame[column]]
+        elif texts and column in texts:
+            frame[column] = [texts[column](v) if not missing(v) else "" for v in frame[column]]
+        elif frame[column].dtype == object or str(frame[column].dtype) in ("str", "string"):
+            frame[column] = ["" if missing(v) else v for v in frame[column]]
+        elif frame[column].isna().any():  # Streamlit draws a missing number as "None": show it blank instead
+            kind = (spec.get("type_config") or {}).get("type")
+            show = pct if kind == "progress" or spec.get("type_config", {}).get("format") == PERCENT else num
+            frame[column] = ["" if missing(v) else show(v) for v in frame[column]]
+            spec = {"label": spec.get("label"), "help": spec.get("help"), "type_config": {"type": "text"}}
+        elif (spec.get("type_config") or {}).get("type") == "progress":  # a bar's figure as 54.94%, as everywhere
+            frame[column] = frame[column] * 100
+            spec["type_config"] = {**spec["type_config"], **RATE_BAR}
+        elif (spec.get("type_config") or {}).get("type") is None and pd.api.types.is_integer_dtype(frame[column]):
+            spec = dict(number_column(spec.get("label")))
+        if column == pin:
+            spec["pinned"] = True
+        config[column] = spec
+    return st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch",
+                        key=key, **kw)
+
+
+def uploader(label: str, types=None, *, key: str, **kw):
+    """st.file_uploader with the app's own size limit (the `upload_max_mb` setting), said in the user's language."""
+    limit = settings.get(db(), "upload_max_mb")
+    file = st.file_uploader(label, type=types, key=key, max_upload_size=limit, **kw)
+    kinds = "、".join(x.upper() for x in types) if types else t("ui.any_file")
+    st.caption(t("ui.upload_limit", mb=limit, kinds=kinds))
+    return file
+
+
+def chrome() -> None:
+    """Once per run, from the router: the app's own words over Streamlit's English where it offers no setting
+    (the uploader's "Upload" button and its "200MB per file" line; ui.uploader says the app's limit below it)."""
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {{display: none;}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{display: none;}}
+[data-testid="stFileUploaderDropzone"] button > div > span::after {{content: "{t('ui.upload_button')}";}}
+</style>""")

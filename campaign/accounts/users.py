@@ -131,7 +131,7 @@ def end_sessions(db, username: str) -> int:
 # ---- writing -----------------------------------------------------------------------------
 
 def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_name=None, password=None,
-             must_change=None, demo=False) -> Actor:
+             must_change=None, demo=False, hashed: str | None = None) -> Actor:
     """Create an account, or update its role, name, scope (and password when given). Administrators only.
 
     A new account needs a password. Scoped roles need at least one unit; administrators and
@@ -156,7 +156,7 @@ def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_nam
         raise NotFound("error.unit_not_found", unit=", ".join(unknown))
     if password is not None:
         check_password(username, password)
-    password_hash = hash_password(password) if password is not None else None
+    password_hash = hashed or (hash_password(password) if password is not None else None)  # hashed: of `password`
     if must_change is None:
         must_change = password is not None and not demo and actor.name != username
     with write(db):

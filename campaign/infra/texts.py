@@ -99,3 +99,8 @@ TEXTS = {
     "row.above_max": ("安装数 {value} 超过每日上限 {max}", "{value} installs exceeds the daily maximum {max}"),
     "row.duplicate_entry": ("{value} 同一日期与第 {first} 行重复", "{value} on the same date repeats row {first}"),
 }
+
+# issue 17: the app's own words where Streamlit has English, the menu's sections, the first start's progress
+from campaign.infra.texts_ui import TEXTS as _UI_TEXTS  # noqa: E402
+
+TEXTS |= _UI_TEXTS

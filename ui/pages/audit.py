@@ -28,11 +28,11 @@ entity_name = {None: ALL} | {v: label("entity", v) for v in present["entity"]}
 action_name = {None: ALL} | {v: label("action", v) for v in present["action"]}
 user_name = {None: ALL} | {v: v for v in present["actor"]}
 a, b, c = st.columns(3)
-user = a.selectbox(t("audit.user"), list(user_name), format_func=user_name.get, key="audit_user")
-entity = b.selectbox(t("audit.kind"), list(entity_name), format_func=entity_name.get, key="audit_entity")
-action = c.selectbox(t("audit.action"), list(action_name), format_func=action_name.get, key="audit_action")
+user = a.selectbox(t("audit.user"), list(user_name), format_func=user_name.get, placeholder=ui.t("ui.choose"), key="audit_user")
+entity = b.selectbox(t("audit.kind"), list(entity_name), format_func=entity_name.get, placeholder=ui.t("ui.choose"), key="audit_entity")
+action = c.selectbox(t("audit.action"), list(action_name), format_func=action_name.get, placeholder=ui.t("ui.choose"), key="audit_action")
 d, e, f = st.columns(3)
-unit = d.selectbox(t("audit.unit"), list(unit_name), format_func=unit_name.get, key="audit_unit")
+unit = d.selectbox(t("audit.unit"), list(unit_name), format_func=unit_name.get, placeholder=ui.t("ui.choose"), key="audit_unit")
 since = e.date_input(t("audit.since"), value=None, max_value=clock.today(), key="audit_since")
 until = f.date_input(t("audit.until"), value=None, max_value=clock.today(), key="audit_until")
 

@@ -9,6 +9,8 @@ import streamlit as st
 import ui
 from campaign.infra import clock, settings
 from campaign.outreach import figures as outreach_figures
+from campaign.outreach.channels import CHANNELS
+from ui import charts as ui_charts
 
 t, db = ui.t, ui.db()
 st.header(t("outreach.overview.title"))
@@ -32,12 +34,12 @@ table = pd.DataFrame([{
 } for line in lines])
 st.dataframe(table, hide_index=True, width="stretch", key="oo_summary", column_config={
     "channel": st.column_config.TextColumn(t("outreach.col.channel")),
-    "units": st.column_config.NumberColumn(t("outreach.col.units"), format="%d"),
+    "units": ui.number_column(t("outreach.col.units")),
     "denominator": st.column_config.TextColumn(t("outreach.col.denominator")),
-    "reached": st.column_config.NumberColumn(t("outreach.col.reached"), format="%d"),
+    "reached": ui.number_column(t("outreach.col.reached")),
     "reach": st.column_config.TextColumn(t("outreach.col.reach")),
-    "installs": st.column_config.NumberColumn(t("outreach.col.installs"), format="%d"),
-    "installs_on_day": st.column_config.NumberColumn(t("outreach.col.installs_day"), format="%d"),
+    "installs": ui.number_column(t("outreach.col.installs")),
+    "installs_on_day": ui.number_column(t("outreach.col.installs_day")),
     "coverage": st.column_config.TextColumn(t("outreach.col.coverage")),
 })
 with st.expander(t("outreach.over_note")):
@@ -65,11 +67,14 @@ band = pd.DataFrame([{"start": pd.Timestamp(push["start"]), "end": pd.Timestamp(
 window = alt.Chart(band).mark_rect(opacity=0.15, color="#f28e2b").encode(x="start:T", x2="end:T")
 label = alt.Chart(band).mark_text(align="left", dx=4, dy=8, baseline="top", color="#b35806").encode(
     x="start:T", y=alt.value(0), text="label:N")
-lines_chart = alt.Chart(series).mark_line(point=False).encode(
-    x=alt.X("day:T", title=t("outreach.chart.day"), axis=alt.Axis(format="%m-%d")),
-    y=alt.Y("cumulative:Q", title=t("outreach.chart.cumulative")),
-    color=alt.Color("channel:N", title=t("outreach.col.channel"), legend=alt.Legend(orient="bottom")),
-    tooltip=[alt.Tooltip("day:T", title=t("outreach.chart.day")), "channel:N", "installs:Q", "cumulative:Q"])
+names = [t(f"outreach.channel.{c}") for c in CHANNELS]
+lines_chart = ui_charts.lines(
+    series, series="channel", names=names, colors=["#1c64b4", "#d1343a", "#2e8b57", "#e69f00"],
+    y=alt.Y("cumulative:Q", title=t("outreach.chart.cumulative"), axis=alt.Axis(format=",d")),
+    tooltip=[alt.Tooltip("day:T", title=t("outreach.chart.day"), format=ui_charts.day_format()),
+             alt.Tooltip("channel:N", title=t("outreach.col.channel")),
+             alt.Tooltip("installs:Q", title=t("outreach.col.installs_day"), format=",d"),
+             alt.Tooltip("cumulative:Q", title=t("outreach.chart.cumulative"), format=",d")])
 st.altair_chart(window + label + lines_chart, width="stretch")
 st.caption(t("outreach.push", start=push["start"].isoformat(), end=push["end"].isoformat(),
              installs=f"{push['installs']:,}", share=rate(push["share"])))

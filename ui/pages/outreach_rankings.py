@@ -53,10 +53,10 @@ def shown(frame):
     return frame
 
 
-config = {column: st.column_config.NumberColumn(t(f"outreach.col.{column}"), format="%d")
+config = {column: ui.number_column(t(f"outreach.col.{column}"))
           for column in ("rank", "units", "reached", "installs", "installs_day", "visits")}
 config |= {"denominator": st.column_config.NumberColumn(t("outreach.col.denominator") + f" ({t('outreach.den.' + channel)})", format="%d"),
-           "no_data_units": st.column_config.NumberColumn(t("outreach.col.no_data"), format="%d"),
+           "no_data_units": ui.number_column(t("outreach.col.no_data")),
            "name": st.column_config.TextColumn(t("outreach.col.name"))}
 config |= {column: st.column_config.TextColumn(t(f"outreach.col.{column}"))
            for column in ("reach", "coverage", "per_visit", "last_visit", "last_check", "qr_shown", "flyers_shown")}
@@ -73,7 +73,7 @@ for tab, (name, frame) in zip(tabs, tables.items()):
         group = FILTER.get(name)
         if group and frame[group].nunique() > 1:
             options = [None, *sorted(frame[group].dropna().unique())]
-            pick = st.selectbox(t("outreach.filter"), options, key=f"or_filter_{channel}_{name}",
+            pick = st.selectbox(t("outreach.filter"), options, placeholder=ui.t("ui.choose"), key=f"or_filter_{channel}_{name}",
                                 format_func=lambda v: t("outreach.filter.all") if v is None else t(LABELS[group] + v) if group in LABELS else v)
             frame = frame if pick is None else frame[frame[group] == pick]
         if name == "school_types":

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from campaign.coverage import overview as coverage_overview
 from campaign.infra import clock, settings
+from ui import charts as ui_charts
 from ui import city as ui_city
 
 t, db = ui.t, ui.db()
@@ -65,18 +66,18 @@ else:
     lines = coverage_overview.trend_lines(view["trend"], rep["targets"])
     lines["series"] = [t(f"overview.series.{s}") for s in lines["series"]]
     names = [t(f"overview.series.{k}") for k in ("coverage_16_60", "target_coverage_16_60", "coverage", "target_coverage")]
-    st.altair_chart(alt.Chart(lines).mark_line(point=False).encode(
-        x=alt.X("day:T", title=None), y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", columns=2),  # a target dashed, in its figure's colour
-                        scale=alt.Scale(domain=names, range=["#1c64b4", "#1c64b4", "#d1343a", "#d1343a"])),
-        strokeDash=alt.StrokeDash("target:N", legend=None)), width="stretch", key="overview_trend")
+    st.altair_chart(ui_charts.lines(  # a target dashed, in its figure's colour
+        lines, series="series", names=names, colors=["#1c64b4", "#1c64b4", "#d1343a", "#d1343a"], dashed=names[1::2],
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False))),
+        width="stretch", key="overview_trend")
+    st.caption(t("overview.trend_help"))
 
     st.subheader(t("overview.townships"))
     towns = pd.DataFrame(rep["townships"])
     towns["flags"] = ["、".join(t(k) for k, on in (("coverage.estimated", r.coverage_16_60_estimated),
                                                  ("coverage.over_100", r.over_100), ("coverage.no_data", r.coverage is None)) if on)
                       for r in towns.itertuples()]
-    bar = lambda key: st.column_config.ProgressColumn(t(f"coverage.{key}"), min_value=0.0, max_value=1.0, format="percent")
+    bar = lambda key: ui.rate_column(t(f"coverage.{key}"))
     st.dataframe(towns, hide_index=True, width="stretch", key="overview_townships",
                  column_order=["rank", "township", "coverage_16_60", "coverage", "gap_16_60", "population", "registered", "flags"],
                  column_config={"rank": t("coverage.rank"), "township": t("coverage.township"), "coverage": bar("coverage"),

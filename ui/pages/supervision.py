@@ -19,8 +19,8 @@ cols = {
     "round": st.column_config.TextColumn(t("sup.round")), "day": st.column_config.TextColumn(t("field.date")),
     "unit": st.column_config.TextColumn(t("field.unit")), "units": st.column_config.NumberColumn(t("sup.units_checked")),
     "checker": st.column_config.TextColumn(t("sup.checker")),
-    **{k: st.column_config.NumberColumn(t(f"sup.{k}"), format="%d") for k in ("checked", "installed", "registered", "compliant")},
-    "rate": st.column_config.ProgressColumn(t("sup.rate"), min_value=0.0, max_value=1.0, format="percent"),
+    **{k: ui.number_column(t(f"sup.{k}")) for k in ("checked", "installed", "registered", "compliant")},
+    "rate": ui.rate_column(t("sup.rate")),
     "flagged": st.column_config.CheckboxColumn(t("sup.flagged")),
     "signed_on": st.column_config.TextColumn(t("field.signed_on")), "signed_by": st.column_config.TextColumn(t("field.signed_by")),
 }
@@ -41,7 +41,7 @@ with checks_tab:
     else:
         st.dataframe(rounds, column_order=["round", "day", "units", "checked", "compliant", "rate"], column_config=cols,
                      hide_index=True, width="stretch", key="sup_rounds")
-        round_id = st.selectbox(t("sup.round"), list(rounds["round_id"]), key="sup_round",
+        round_id = st.selectbox(t("sup.round"), list(rounds["round_id"]), placeholder=ui.t("ui.choose"), key="sup_round",
                                 format_func=lambda r: rounds.set_index("round_id").loc[r, "round"])
         table = supervision.compliance(db, round_id)
         a, b, c, d = st.columns(4)
@@ -54,7 +54,7 @@ with checks_tab:
         if me.is_admin:
             with st.expander(t("sup.record")):
                 unit_id = st.selectbox(t("field.unit"), list(units.index), format_func=lambda u: units.loc[u, "unit"],
-                                       key="sup_unit")
+                                       placeholder=ui.t("ui.choose"), key="sup_unit")
                 left, right = st.columns(2)
                 check_day = left.date_input(t("sup.check_day"), today, max_value=today, key="sup_check_day")
                 checker = right.text_input(t("sup.checker"), key="sup_checker")
@@ -76,7 +76,7 @@ with checks_tab:
                      column_config=cols, hide_index=True, width="stretch", key="sup_checks")
         if me.is_admin and not checks.empty:
             labels = {r.check_id: f"{r.day} {r.unit} {r.checker}" for r in checks.itertuples()}
-            chosen = st.selectbox(t("sup.checks"), list(labels), format_func=labels.get, key="sup_delete_pick")
+            chosen = st.selectbox(t("sup.checks"), list(labels), format_func=labels.get, placeholder=ui.t("ui.choose"), key="sup_delete_pick")
             if st.button(t("sup.delete_check"), key="sup_delete"):
                 ui.run_write(lambda: supervision.delete_check(db, me, int(chosen)), t("sup.deleted"))
 
@@ -94,7 +94,7 @@ with resp_tab:
     if me.is_admin:
         with st.expander(t("letter.resp.record"), expanded=not missing.empty):
             unit_id = st.selectbox(t("field.unit"), list(table["unit_id"]), format_func=lambda u: units.loc[u, "unit"],
-                                   key="resp_unit")
+                                   placeholder=ui.t("ui.choose"), key="resp_unit")
             left, right = st.columns(2)
             signed_on = left.date_input(t("field.signed_on"), today, max_value=today, key="resp_day")
             signed_by = right.text_input(t("field.signed_by"), key="resp_signer")

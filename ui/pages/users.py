@@ -33,8 +33,9 @@ new_tab, edit_tab = st.tabs([t("users.add"), t("users.edit")])
 with new_tab, st.form("users_new", clear_on_submit=False):
     name = st.text_input(t("users.username"), key="users_new_name")
     display = st.text_input(t("users.display_name"), key="users_new_display")
-    role = st.selectbox(t("users.role"), access.ROLES, format_func=role_label, key="users_new_role")
-    scope = st.multiselect(t("users.scope"), list(unit_names), format_func=unit_names.get, key="users_new_scope")
+    role = st.selectbox(t("users.role"), access.ROLES, format_func=role_label, placeholder=ui.t("ui.choose"), key="users_new_role")
+    scope = st.multiselect(t("users.scope"), list(unit_names), format_func=unit_names.get, key="users_new_scope",
+                           placeholder=t("ui.choose_units"))
     password = st.text_input(t("users.initial_password"), type="password", key="users_new_password", autocomplete="new-password")
     if st.form_submit_button(t("users.create"), type="primary", key="users_create"):
         try:
@@ -45,15 +46,16 @@ with new_tab, st.form("users_new", clear_on_submit=False):
             done(t("users.created", user=created.name))
 
 with edit_tab:
-    chosen = st.selectbox(t("users.account"), [a["username"] for a in accounts], key="users_edit_name",
+    chosen = st.selectbox(t("users.account"), [a["username"] for a in accounts], placeholder=ui.t("ui.choose"), key="users_edit_name",
                           format_func=lambda n: next(f"{a['display_name']} ({n})" for a in accounts if a["username"] == n))
     account = next(a for a in accounts if a["username"] == chosen)
     with st.form(f"users_edit_{chosen}"):
         display = st.text_input(t("users.display_name"), account["display_name"], key=f"users_edit_display_{chosen}")
         role = st.selectbox(t("users.role"), access.ROLES, index=access.ROLES.index(account["role"]),
-                            format_func=role_label, key=f"users_edit_role_{chosen}")
+                            format_func=role_label, placeholder=ui.t("ui.choose"), key=f"users_edit_role_{chosen}")
         scope = st.multiselect(t("users.scope"), list(unit_names), default=[c for c in account["scope"] if c in unit_names],
-                               format_func=unit_names.get, key=f"users_edit_scope_{chosen}")
+                               format_func=unit_names.get, key=f"users_edit_scope_{chosen}",
+                               placeholder=t("ui.choose_units"))
         if st.form_submit_button(t("users.save"), type="primary", key=f"users_save_{chosen}"):
             try:
                 users.add_user(db, me, chosen, role, scope_codes=scope, display_name=display, demo=account["demo"])
