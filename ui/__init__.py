@@ -2,6 +2,7 @@
 and the one way each kind of value is shown (numbers, percentages, times, empty cells, tables, uploads)."""
 
 import datetime as dt
+import json
 
 import pandas as pd
 import streamlit as st
@@ -179,6 +180,63 @@ def uploader(label: str, types=None, *, key: str, **kw):
     kinds = "、".join(x.upper() for x in types) if types else t("ui.any_file")
     st.caption(t("ui.upload_limit", mb=limit, kinds=kinds))
     return file
+
+
+NAMES = {  # kind -> where its translated name is looked for, in order (the first text found wins)
+    "setting": ("setting.{}", "settings.{}", "coverage.{}", "outreach.settings.{}"),
+    "entity": ("audit.entity.{}", "import.kind.{}"),
+    "action": ("audit.action.{}",),
+    "field": ("field.{}", "audit.field.{}"),
+    "role": ("role.{}",),
+    "kind": ("import.kind.{}", "audit.entity.{}"),
+}
+
+
+def name_of(kind: str, code) -> str:
+    """The translated name of a setting, entity, action, field, role or import kind; the code itself if it has none."""
+    for pattern in NAMES[kind]:
+        key = pattern.format(code)
+        if key in i18n.catalog():
+            return t(key)
+    return "" if missing(code) else str(code)
+
+
+def scope_names(db, codes) -> str:
+    """Units by name with their code: 城厢镇 (T01), 县公安局 (D018)."""
+    names = dict(db.execute("SELECT code, name FROM units").fetchall())
+    return "、".join(f"{names[c]} ({c})" if c in names else str(c) for c in codes)
+
+
+def readable(value) -> str:
+    """A stored JSON value (an audit record's old, new or detail) as words: 角色：单位联络员；在职：是…"""
+    if missing(value):
+        return ""
+    try:
+        data = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+
+    def one(key, item):
+        if isinstance(item, bool):
+            return t("ui.yes" if item else "ui.no")
+        if item is None:
+            return "—"
+        if isinstance(item, (list, tuple)):
+            return "、".join(one(key, v) for v in item)
+        if isinstance(item, dict):
+            return readable(item)
+        if key == "role":
+            return name_of("role", item)
+        if key == "password" and item == "set":
+            return t("ui.set")
+        if key == "sha256":
+            return str(item)[:12]
+        return when(item) if isinstance(item, str) and len(item) >= 19 and item[10:11] == "T" else (
+            num(item) if isinstance(item, (int, float)) else str(item))
+
+    if isinstance(data, dict):
+        return t("ui.separator").join(f"{name_of('field', k)}：{one(k, v)}" for k, v in data.items())
+    return one("", data)
 
 
 def chrome() -> None:

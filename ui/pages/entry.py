@@ -74,8 +74,11 @@ with top:
         st.session_state.pop("entry_saved", None)
     elif (saved := st.session_state.get("entry_saved")) and saved[0] == scope:
         st.success(saved[1])
+    if (failed := st.session_state.get(f"entry_error_{scope}")) and failed[1] == pending:  # until the values change
+        st.warning(t("entry.bad_rows"))
+        ui.show_error(failed[0], row_names=failed[2])
     change = sum(whole(v) - whole(held[sid]) for sid, v in pending.items())  # the totals move as one types
-    a, b = st.columns(2)
+    a = b = st.container(horizontal=True)  # side by side on a phone too
     a.metric(t("entry.unit_today"), ui.num(sum(whole(v) for v in held.values()) + change),
              delta=f"{change:+,}" if pending else None, delta_color="off")
     b.metric(t("entry.unit_total"), ui.num(int(sheet["total"].sum()) + change), delta=f"{change:+,}" if pending else None,
@@ -91,13 +94,14 @@ with top:
             if isinstance(error, RowsRejected):  # the grid's rows are people: name them, and mark them in the grid
                 order = list(changes)
                 st.session_state[f"entry_bad_{scope}"] = {order[e.row - 1] for e in error.errors}
-                st.warning(t("entry.bad_rows"))
-            ui.show_error(error, row_names={i: names[sid] for i, sid in enumerate(changes, start=1)})
+                st.session_state[f"entry_error_{scope}"] = (error, changes, {i: names[sid] for i, sid in enumerate(order, 1)})
+                st.rerun()
+            ui.show_error(error)
         else:
             message = t("entry.saved", **result)
             st.session_state["entry_saved"] = (scope, message)
             for key in [k for k in st.session_state if str(k).startswith((f"entry_grid_{scope}", f"entry_pending_{scope}",
-                                                                           f"entry_bad_{scope}"))]:
+                                                                           f"entry_bad_{scope}", f"entry_error_{scope}"))]:
                 del st.session_state[key]
             st.toast(message, icon=":material/check_circle:")
             st.rerun()

@@ -15,13 +15,13 @@ accounts = users.list_users(db)
 unit_names = {u.code: f"{u.name} ({u.code})" for u in units.list_units(db)}
 role_label = {r: t(f"role.{r}") for r in access.ROLES}.get  # a plain lookup: widgets call it outside the run too
 
-st.dataframe(
-    [{t("users.username"): a["username"], t("users.display_name"): a["display_name"], t("users.role"): role_label(a["role"]),
-      t("account.scope"): ", ".join(a["scope"]), t("users.active"): a["active"], t("users.locked_until"): a["locked_until"] or "",
-      t("users.last_sign_in"): a["last_sign_in"] or "", t("users.must_change"): a["must_change"], t("users.demo"): a["demo"]}
-     for a in accounts],
-    hide_index=True, width="stretch", key="users_table",
-)
+ui.table([{**a, "role": role_label(a["role"]), "scope": ui.scope_names(db, a["scope"])} for a in accounts], key="users_table",
+         pin="display_name", times=("locked_until", "last_sign_in"),
+         columns={"display_name": st.column_config.TextColumn(t("users.display_name"), width="small"),
+                  "username": t("users.username"), "role": t("users.role"), "scope": t("account.scope"),
+                  "last_sign_in": t("users.last_sign_in"), "active": st.column_config.CheckboxColumn(t("users.active")),
+                  "locked_until": t("users.locked_until"), "must_change": st.column_config.CheckboxColumn(t("users.must_change")),
+                  "demo": st.column_config.CheckboxColumn(t("users.demo"))})
 
 
 def done(message):
