@@ -17,7 +17,12 @@ if not locations:
     st.info(t("flyers.no_locations"))
     st.stop()
 
-kind = st.radio(t("flyers.kind"), flyers.KINDS, format_func=lambda k: t(f"flyers.kind.{k}"), key="flyers_kind")
+# the style for the user's own places by default: cards for a grid worker, slips for a class teacher (issue 17)
+OWN = {"window": "poster", "grid": "cards", "class": "slip"}
+own = max(flyers.KINDS, key=lambda k: sum(OWN.get(loc.kind) == k for loc in locations))
+kind = st.radio(t("flyers.kind"), flyers.KINDS, index=flyers.KINDS.index(own), horizontal=True, key="flyers_kind",
+                format_func=lambda k: t(f"flyers.kind_short.{k}"), help=t("flyers.kind_help"))
+st.caption(t(f"flyers.kind.{kind}"))
 mode = st.radio(t("flyers.mode"), ["one", "batch"], format_func=lambda m: t(f"flyers.mode.{m}"),
                 horizontal=True, key="flyers_mode")
 if mode == "one":

@@ -29,14 +29,12 @@ if table.empty:
 else:
     shown = table.assign(status=[t(f"letter.status.{s}") for s in table["status"]],
                          source=[t(f"letter.source.{s}") for s in table["source"]])
-    st.dataframe(shown, hide_index=True, width="stretch", key="letter_table",
-                 column_order=["number", "unit", "source", "issued_on", "reply_due", "status", "sent_on", "reply_on",
-                               "late", "reply_summary", "attachment"],
-                 column_config={"number": t("letter.number"), "unit": t("field.unit"), "source": t("letter.source"),
-                                "issued_on": t("letter.issued_on"), "reply_due": t("letter.reply_due"),
-                                "status": t("letter.status"), "sent_on": t("letter.sent_on"), "reply_on": t("letter.reply_on"),
-                                "late": st.column_config.CheckboxColumn(t("letter.late")),
-                                "reply_summary": t("letter.reply_summary"), "attachment": t("letter.attachment")})
+    ui.table(shown, key="letter_table", pin="unit", times=("issued_on", "reply_due", "sent_on", "reply_on"),
+             columns={"unit": st.column_config.TextColumn(t("field.unit"), width="small"), "status": t("letter.status"),
+                      "reply_due": t("letter.reply_due"), "late": st.column_config.CheckboxColumn(t("letter.late")),
+                      "number": t("letter.number"), "source": t("letter.source"), "issued_on": t("letter.issued_on"),
+                      "sent_on": t("letter.sent_on"), "reply_on": t("letter.reply_on"),
+                      "reply_summary": t("letter.reply_summary"), "attachment": t("letter.attachment")})
 
 if me.is_admin:
     with st.expander(t("letter.new"), expanded=table.empty):

@@ -10,7 +10,9 @@ from campaign.outreach.channels import CHANNELS
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("outreach.rankings.title"))
+own = outreach.channels_for(db, me)  # open on the user's own channel (a grid worker's grids), else the first
 channel = st.radio(t("outreach.entry.channel"), list(CHANNELS), horizontal=True, key="or_channel",
+                   index=list(CHANNELS).index(own[0]) if own and not me.is_admin else 0,
                    format_func=lambda c: t(f"outreach.channel.{c}"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="or_day")
 tables = outreach_figures.tables(db, channel, day)
@@ -79,8 +81,8 @@ for tab, (name, frame) in zip(tabs, tables.items()):
         if name == "school_types":
             frame = frame.assign(name=frame["school_type"].map(lambda v: t(f"outreach.school_type.{v}")))
         view = shown(frame)
-        st.dataframe(view, hide_index=True, width="stretch", column_order=COLUMNS[name], column_config=config,
-                     key=f"or_table_{channel}_{name}")
+        ui.table(view, key=f"or_table_{channel}_{name}", pin="name", times=("last_visit", "last_check"),
+                 columns={c: config.get(c, c) for c in COLUMNS[name]})
         st.download_button(t("outreach.download"), exports.csv_bytes(view[COLUMNS[name]], actor=me),
                            file_name=f"outreach-{channel}-{name}-{day.isoformat()}.csv", mime="text/csv",
                            key=f"or_download_{channel}_{name}")

@@ -77,20 +77,19 @@ else:
     towns["flags"] = ["、".join(t(k) for k, on in (("coverage.estimated", r.coverage_16_60_estimated),
                                                  ("coverage.over_100", r.over_100), ("coverage.no_data", r.coverage is None)) if on)
                       for r in towns.itertuples()]
-    bar = lambda key: ui.rate_column(t(f"coverage.{key}"))
-    st.dataframe(towns, hide_index=True, width="stretch", key="overview_townships",
-                 column_order=["rank", "township", "coverage_16_60", "coverage", "gap_16_60", "population", "registered", "flags"],
-                 column_config={"rank": t("coverage.rank"), "township": t("coverage.township"), "coverage": bar("coverage"),
-                                "coverage_16_60": bar("coverage_16_60"), "gap_16_60": t("coverage.gap_16_60"),
-                                "population": t("coverage.population"), "registered": t("coverage.registered"),
-                                "flags": t("coverage.flags")})
+    bar = lambda key: ui.rate_column(t(f"coverage.{key}"), width="small")
+    ui.table(towns, key="overview_townships", pin="township",
+             columns={"rank": ui.number_column(t("coverage.rank"), width=40),
+                      "township": st.column_config.TextColumn(t("coverage.township"), width="small"),
+                      "coverage_16_60": bar("coverage_16_60"), "coverage": bar("coverage"), "gap_16_60": t("coverage.gap_16_60"),
+                      "population": t("coverage.population"), "registered": t("coverage.registered"), "flags": t("coverage.flags")})
     if rep["bulletin"]:
         with st.expander(t("overview.city"), expanded=False):
             city = pd.DataFrame(rep["bulletin"])
             city["county"] = [t("overview.computed_row", county=r.county) if r.computed else ("★ " if r.own else "") + r.county
                               for r in city.itertuples()]
-            st.dataframe(city, hide_index=True, width="stretch", key="overview_city", column_order=["county", "rate", "rate_16_60"],
-                         column_config={"county": t("field.county"), "rate": bar("coverage"), "rate_16_60": bar("coverage_16_60")})
+            ui.table(city, key="overview_city", pin="county",
+                     columns={"county": t("field.county"), "rate": bar("coverage"), "rate_16_60": bar("coverage_16_60")})
 
 st.subheader(t("overview.units"))
 cols = st.columns(2)
@@ -121,9 +120,8 @@ with st.expander(t("overview.reconciliation")):
         st.info(t("coverage.reconcile_none"))
     else:
         st.caption(t("coverage.reconcile_help", first=recon["first_day"], last=recon["last_day"], margin=ui.pct(recon["margin"])))
-        st.dataframe(recon["table"], hide_index=True, width="stretch", key="overview_reconcile",
-                     column_order=["township", "reported", "increase", "excess", "flagged"],
-                     column_config={"township": t("coverage.township"), "reported": t("coverage.reported"),
-                                    "increase": t("coverage.increase"), "excess": t("coverage.excess"),
-                                    "flagged": st.column_config.CheckboxColumn(t("coverage.flagged"))})
+        ui.table(recon["table"], key="overview_reconcile", pin="township",
+                 columns={"township": t("coverage.township"), "excess": t("coverage.excess"),
+                          "flagged": st.column_config.CheckboxColumn(t("coverage.flagged")), "reported": t("coverage.reported"),
+                          "increase": t("coverage.increase")})
 st.caption(t("overview.print_hint"))

@@ -23,7 +23,9 @@ cols = {
     "rate": ui.rate_column(t("sup.rate")),
     "flagged": st.column_config.CheckboxColumn(t("sup.flagged")),
     "signed_on": st.column_config.TextColumn(t("field.signed_on")), "signed_by": st.column_config.TextColumn(t("field.signed_by")),
+    "group": st.column_config.TextColumn(t("bulletin.col.group")),
 }
+pick = lambda *names: {name: cols[name] for name in names}  # noqa: E731 — the columns of one table, in order
 
 
 checks_tab, resp_tab = st.tabs([t("sup.tab.checks"), t("sup.tab.responsibility")])
@@ -39,8 +41,7 @@ with checks_tab:
     if rounds.empty:
         st.info(t("sup.no_rounds"))
     else:
-        st.dataframe(rounds, column_order=["round", "day", "units", "checked", "compliant", "rate"], column_config=cols,
-                     hide_index=True, width="stretch", key="sup_rounds")
+        ui.table(rounds, key="sup_rounds", pin="round", columns=pick("round", "day", "units", "checked", "compliant", "rate"))
         round_id = st.selectbox(t("sup.round"), list(rounds["round_id"]), placeholder=ui.t("ui.choose"), key="sup_round",
                                 format_func=lambda r: rounds.set_index("round_id").loc[r, "round"])
         table = supervision.compliance(db, round_id)
@@ -49,8 +50,8 @@ with checks_tab:
         b.metric(t("sup.staff_checked"), int(table["checked"].sum()))
         c.metric(t("sup.rate"), ui.pct(table["compliant"].sum() / table["checked"].sum() if len(table) else None))
         d.metric(t("sup.flagged_units"), int(table["flagged"].sum()))
-        st.dataframe(table, column_order=["unit", "checked", "installed", "registered", "compliant", "rate", "flagged"],
-                     column_config=cols, hide_index=True, width="stretch", key="sup_compliance")
+        ui.table(table, key="sup_compliance", pin="unit",
+                 columns=pick("unit", "rate", "flagged", "checked", "installed", "registered", "compliant"))
         if me.is_admin:
             with st.expander(t("sup.record")):
                 unit_id = st.selectbox(t("field.unit"), list(units.index), format_func=lambda u: units.loc[u, "unit"],
@@ -72,8 +73,8 @@ with checks_tab:
                         t("sup.check_saved", checked=len(items)))
         st.subheader(t("sup.checks"))
         checks = supervision.list_checks(db, round_id)
-        st.dataframe(checks, column_order=["day", "unit", "checker", "checked", "installed", "registered", "rate"],
-                     column_config=cols, hide_index=True, width="stretch", key="sup_checks")
+        ui.table(checks, key="sup_checks", pin="unit",
+                 columns=pick("unit", "day", "rate", "checked", "installed", "registered", "checker"))
         if me.is_admin and not checks.empty:
             labels = {r.check_id: f"{r.day} {r.unit} {r.checker}" for r in checks.itertuples()}
             chosen = st.selectbox(t("sup.checks"), list(labels), format_func=labels.get, placeholder=ui.t("ui.choose"), key="sup_delete_pick")
@@ -89,8 +90,7 @@ with resp_tab:
     if missing.empty:
         st.success(t("letter.resp.all_signed"))
     else:
-        st.dataframe(missing, column_order=["unit", "group"], hide_index=True, width="stretch", key="resp_unsigned",
-                     column_config={"unit": cols["unit"], "group": st.column_config.TextColumn(t("bulletin.col.group"))})
+        ui.table(missing, key="resp_unsigned", pin="unit", columns=pick("unit", "group"))
     if me.is_admin:
         with st.expander(t("letter.resp.record"), expanded=not missing.empty):
             unit_id = st.selectbox(t("field.unit"), list(table["unit_id"]), format_func=lambda u: units.loc[u, "unit"],
@@ -101,6 +101,4 @@ with resp_tab:
             if st.button(t("letter.resp.record"), type="primary", key="resp_save"):
                 ui.run_write(lambda: letters.sign(db, me, int(unit_id), signed_on, signed_by), t("letter.resp.saved"))
     st.subheader(t("letter.resp.signed_list"))
-    st.dataframe(pd.DataFrame(table[table["signed"]]), column_order=["unit", "group", "signed_on", "signed_by"],
-                 column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group"))},
-                 hide_index=True, width="stretch", key="resp_signed")
+    ui.table(pd.DataFrame(table[table["signed"]]), key="resp_signed", pin="unit", columns=pick("unit", "group", "signed_on", "signed_by"))
