@@ -3,7 +3,7 @@ start's progress, and the menu's sections (issue 17)."""
 
 TEXTS = {
     "ui.upload_limit": ("每个文件不超过 {mb} MB（{kinds}）；也可以把文件拖到上方。",
-                        "Up to {mb} MB per file ({kinds}); you can also drop a file above."),
+                        "Files up to {mb} MB each ({kinds}); you can also drop a file above."),
     "ui.upload_button": ("选择文件", "Choose file"),
     "ui.any_file": ("任意格式", "any type"),
     "ui.choose": ("请选择", "Choose"),
