@@ -3,6 +3,7 @@ and the one way each kind of value is shown (numbers, percentages, times, empty 
 
 import datetime as dt
 import json
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -27,21 +28,39 @@ def t(key: str, **params) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _prepared(path: str) -> str:
-    """Migrate and, on an empty database, load the demo (showing each step): once per process."""
-    db = features.connect(path)
-    if demo.needs_demo(db):
-        bar = st.progress(0.0, text=t("demo.building"))
-        demo.ensure_demo(db, progress=lambda done, total, part: bar.progress(
-            done / total, text=t("demo.building_step", part=t(f"demo.part.{part}"), done=done, total=total)))
-        bar.empty()
-    db.conn.close()
+    """Migrate the database: once per process."""
+    features.connect(path).conn.close()
     return path
+
+
+_DEMO = threading.Lock()  # one demo build per process, however many first visitors arrive at once
+
+
+def _build_demo(path: str) -> None:
+    """On an empty database, load the demo while the page shows each step in the user's language (issue 17)."""
+    bar = st.progress(0.0, text=t("demo.building"))
+
+    def step(done, total, part):
+        name = t(f"demo.part.{part}")
+        bar.progress(done / total, text=t("demo.building_step", part=part if name.startswith("demo.") else name,
+                                          done=done, total=total))
+
+    with _DEMO:
+        conn = database.connect(path)
+        try:
+            demo.ensure_demo(conn, progress=step)  # (checks again: another visitor may have built it meanwhile)
+        finally:
+            conn.conn.close()
+    bar.empty()
 
 
 def db():
     """A connection for this run (SQLite connections must not be shared across reruns' threads)."""
     path = _prepared(str(database.db_path()))
-    return database.connect(path)
+    conn = database.connect(path)
+    if demo.needs_demo(conn):
+        _build_demo(path)
+    return conn
 
 
 def actor():
