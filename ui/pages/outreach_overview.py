@@ -32,15 +32,15 @@ table = pd.DataFrame([{
     "installs_on_day": line["installs_on_day"],
     "coverage": rate(line["coverage"], line["coverage"] is not None and line["coverage"] > 1),
 } for line in lines])
-st.dataframe(table, hide_index=True, width="stretch", key="oo_summary", column_config={
-    "channel": st.column_config.TextColumn(t("outreach.col.channel")),
-    "units": ui.number_column(t("outreach.col.units")),
-    "denominator": st.column_config.TextColumn(t("outreach.col.denominator")),
-    "reached": ui.number_column(t("outreach.col.reached")),
-    "reach": st.column_config.TextColumn(t("outreach.col.reach")),
-    "installs": ui.number_column(t("outreach.col.installs")),
-    "installs_on_day": ui.number_column(t("outreach.col.installs_day")),
+ui.table(table, key="oo_summary", pin="channel", columns={
+    "channel": st.column_config.TextColumn(t("outreach.col.channel"), width="small"),
     "coverage": st.column_config.TextColumn(t("outreach.col.coverage")),
+    "installs": ui.number_column(t("outreach.col.installs")),
+    "reach": st.column_config.TextColumn(t("outreach.col.reach")),
+    "installs_on_day": ui.number_column(t("outreach.col.installs_day")),
+    "reached": ui.number_column(t("outreach.col.reached")),
+    "denominator": st.column_config.TextColumn(t("outreach.col.denominator")),
+    "units": ui.number_column(t("outreach.col.units")),
 })
 with st.expander(t("outreach.over_note")):
     for line in lines:
