@@ -33,7 +33,10 @@ if me is None:  # every address shows the sign-in form, and after signing in the
              for i, key in enumerate(["sign_in", *(p.key for p in nav.PAGES)])]
 elif account["must_change"]:  # a temporary password set by an administrator: change it before anything else
     pages = [st.Page("ui/pages/account.py", title=ui.t("nav.account"), icon=":material/key:", url_path="account")]
-else:
-    pages = [st.Page(p.path, title=ui.t(f"nav.{p.key}"), icon=p.icon, url_path=p.key, default=i == 0)
-             for i, p in enumerate(nav.pages_for(me.role))]
-st.navigation(pages, position="hidden" if me is None else "sidebar").run()
+else:  # issue 17: only pages with something for this user, in sections, opening on the role's daily job
+    mine = nav.menu(db, me)
+    home = nav.landing(db, me, mine)
+    pages = {ui.t(section): [st.Page(p.path, title=ui.t(f"nav.{p.key}"), icon=p.icon, url_path=p.key, default=p.key == home)
+                             for p in part] for section, part in nav.sections(mine).items()}
+ui.chrome()
+st.navigation(pages, position="hidden" if me is None else "sidebar", expanded=True).run()

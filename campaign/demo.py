@@ -17,25 +17,36 @@ from campaign.infra.db import write
 ORDER = ("org", "installs", "supervision", "outreach", "scans", "flyers", "coverage", "accounts")
 
 
-def load_demo(db, today: dt.date | None = None) -> None:
-    """Load the demo county into an empty database: settings, every feature's part, the demo accounts."""
+def load_demo(db, today: dt.date | None = None, progress=None) -> None:
+    """Load the demo county into an empty database: settings, every feature's part, the demo accounts.
+
+    `progress(done, total, part)` is called before each feature's part (and once at the end with part "done")."""
     today = today or clock.today()
     start = today - dt.timedelta(days=29)
     with write(db):  # all or nothing: a half-loaded demo would never be completed
         if not is_empty(db):  # another app process loaded it meanwhile
             return
         settings.update(db, SYSTEM, {"start_date": start.isoformat(), "deadline": (start + dt.timedelta(days=59)).isoformat()})
-        for name in ORDER:
+        for done, name in enumerate(ORDER):
+            if progress:
+                progress(done, len(ORDER), name)
             features.by_name(name).demo(db, today)
+    if progress:
+        progress(len(ORDER), len(ORDER), "done")
 
 
 def is_empty(db) -> bool:
     return db.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 0
 
 
-def ensure_demo(db, today=None) -> bool:
+def needs_demo(db) -> bool:
+    """True on an empty database without a real administrator: the first start loads the demo."""
+    return is_empty(db) and not users.has_real_accounts(db)  # a real install (its admin exists) gets no demo
+
+
+def ensure_demo(db, today=None, progress=None) -> bool:
     """Load the demo on an empty database; True when it was loaded."""
-    if not is_empty(db) or users.has_real_accounts(db):  # a real install (its admin exists) gets no demo
+    if not needs_demo(db):
         return False
-    load_demo(db, today)
+    load_demo(db, today, progress)
     return True

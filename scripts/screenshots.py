@@ -39,6 +39,7 @@ from tests.e2e.conftest import (  # noqa: E402
     Server,
     navigate,
     new_page,
+    open_url,
     settle,
     sign_in,
     type_in_grid,
@@ -87,6 +88,28 @@ def signed_in(browser, server, user: str, viewport=DESKTOP):
     return page
 
 
+def phone(browser, server) -> None:
+    """Issue 17: entry (coordinator), rankings (leader) and flyers (grid worker) at 390 px, in Chinese and English."""
+    for lang, locale in (("zh", "zh-CN"), ("en", "en-US")):
+        for user, key in (("coord_cx", "entry"), ("leader", "rankings"), ("grid_cx", "flyers")):
+            page = new_page(browser, locale, PHONE)
+            sign_in(page, server, user, lang)
+            if key != "entry":  # a coordinator opens on the entry page
+                open_url(page, server, key)
+            if key == "entry":
+                grid = page.get_by_test_id("stDataFrame").first
+                grid.wait_for()
+                settle(page, 800)
+                type_in_grid(grid, 1, 0, "4", x=150)
+                page.get_by_test_id("stMain").evaluate("e => e.scrollTo(0, 0)")
+            elif key == "flyers":
+                page.get_by_role("button", name=t("flyers.make", lang)).click()
+                page.get_by_role("button", name=t("flyers.download_pdf", lang)).wait_for(timeout=60_000)
+            settle(page, 1200)
+            save(f"{key}-phone-{lang}", page.screenshot())
+            page.context.close()
+
+
 def pages(db_path: Path) -> None:
     """The app in the browser: the leaders' overview, phone entry, an import's explained errors, the bulletin page."""
     from playwright.sync_api import sync_playwright
@@ -106,12 +129,7 @@ def pages(db_path: Path) -> None:
             save("bulletin-page", page.screenshot())
             page.context.close()
 
-            page = signed_in(browser, server, "coord_cx", PHONE)
-            navigate(page, "entry", "zh")
-            type_in_grid(page.get_by_test_id("stDataFrame").first, 1, 0, "4", x=100)
-            settle(page, 800)
-            save("entry-phone", page.screenshot())
-            page.context.close()
+            phone(browser, server)
 
             page = signed_in(browser, server, "admin")
             navigate(page, "data_import", "zh")

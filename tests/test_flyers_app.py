@@ -379,8 +379,8 @@ def test_the_entry_page_of_a_grid_shows_what_was_printed_for_it(county_path):
     at = open_page(county_path, "outreach_entry", user="grid")
     assert errors(at) == []
     shown = at.dataframe[-1].value  # the last table: the print log
-    assert shown[["编码", "份数", "张数", "操作人"]].values.tolist() == [["G1-01", 3, 24, "grid"]]
-    assert list(shown["样式"]) == ["卡片"]
+    assert shown[["code", "copies", "pieces", "actor"]].values.tolist() == [["G1-01", 3, 24, "grid"]]
+    assert list(shown["kind"]) == ["卡片"]
 
 
 def test_demo_print_log(demo_db):

@@ -1,14 +1,18 @@
-"""What every page shares: the language, the translation function, the database and the signed-in user."""
+"""What every page shares: the language, the translation function, the database and the signed-in user,
+and the one way each kind of value is shown (numbers, percentages, times, empty cells, tables, uploads)."""
 
 import datetime as dt
+import json
 import logging
 import re
+import threading
 
+import pandas as pd
 import streamlit as st
 
 from campaign import demo, features
 from campaign.infra import db as database
-from campaign.infra import clock, i18n
+from campaign.infra import clock, i18n, settings
 from campaign.infra.errors import CampaignError, RowsRejected
 from ui import auth as ui_auth
 
@@ -24,12 +28,10 @@ def t(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _prepared(path: str) -> str:
-    """Migrate and, on an empty database, load the demo: once per process."""
-    db = features.connect(path)
-    demo.ensure_demo(db)
-    db.conn.close()
+    """Migrate the database: once per process."""
+    features.connect(path).conn.close()
     return path
 
 
@@ -70,10 +72,34 @@ def _cached(*args):
     return _cache[0](*args)
 
 
+_DEMO = threading.Lock()  # one demo build per process, however many first visitors arrive at once
+
+
+def _build_demo(path: str) -> None:
+    """On an empty database, load the demo while the page shows each step in the user's language (issue 17)."""
+    bar = st.progress(0.0, text=t("demo.building"))
+
+    def step(done, total, part):
+        name = t(f"demo.part.{part}")
+        bar.progress(done / total, text=t("demo.building_step", part=part if name.startswith("demo.") else name,
+                                          done=done, total=total))
+
+    with _DEMO:
+        conn = database.connect(path)
+        try:
+            demo.ensure_demo(conn, progress=step)  # (checks again: another visitor may have built it meanwhile)
+        finally:
+            conn.conn.close()
+    bar.empty()
+
+
 def db():
     """A connection for this run (SQLite connections must not be shared across reruns' threads)."""
     path = _prepared(str(database.db_path()))
-    return database.connect(path)
+    conn = database.connect(path)
+    if demo.needs_demo(conn):
+        _build_demo(path)
+    return conn
 
 
 def actor():
@@ -95,13 +121,16 @@ def run_write(action, message: str) -> None:
         st.rerun()
 
 
-def show_error(error: CampaignError) -> None:
-    """A named error as a clear message in the user's language; bad rows as a table."""
+def show_error(error: CampaignError, row_names: dict | None = None) -> None:
+    """A named error as a clear message in the user's language; bad rows as a table (named by `row_names`
+    {row number: person} where a grid's rows are people rather than lines of a file)."""
     st.error(i18n.t(error.code, lang(), **{k: md(v) for k, v in error.params.items()}))
     if isinstance(error, RowsRejected):
+        row = t("field.staff") if row_names else t("col.row")
         st.dataframe(
             [
-                {t("col.row"): e.row, t("col.column"): t(f"field.{e.column}"), t("col.reason"): i18n.error_text(e, lang())}
+                {row: (row_names or {}).get(e.row, e.row), t("col.column"): t(f"field.{e.column}"),
+                 t("col.reason"): i18n.error_text(e, lang())}
                 for e in error.errors
             ],
             hide_index=True,
@@ -109,8 +138,174 @@ def show_error(error: CampaignError) -> None:
         )
 
 
+# ---- one format for each kind of value (issue 17) ------------------------------------------------
+
+def missing(value) -> bool:
+    """True for None, NaN, NaT, pandas' NA and the empty string: shown as an empty cell."""
+    if value is None or isinstance(value, str):
+        return value is None or value == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array
+        return False
+
+
+def num(value) -> str:
+    """The app's one number format: 12,006 (two decimals when not whole); blank when missing."""
+    if missing(value):
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def pct(value) -> str:
-    return "—" if value is None else f"{value:.2%}"
+    """The app's one percentage format, two decimals as the city ranks: 54.94% ("—" when missing)."""
+    return "—" if missing(value) else f"{value:.2%}"
+
+
+def when(value) -> str:
+    """A time as 2026-12-03 19:30 and a day as 2026-12-03 (China time as stored); blank when missing."""
+    if missing(value):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if "T" in value or " " in value.strip() else dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+NUMBER = "%,d"  # a column of whole numbers: 12,006
+PERCENT = "percent"  # a column of rates: 84.00%
+
+
+def number_column(label: str, **kw):
+    """A column of whole numbers in the app's format."""
+    return st.column_config.NumberColumn(label, format=NUMBER, **kw)
+
+
+RATE_BAR = {"min_value": 0.0, "max_value": 100.0, "format": "%.2f%%"}  # a rate ×100: Streamlit's "percent" drops zeros
+
+
+def rate_column(label: str, **kw):
+    """A column of rates (0–1) as a bar with the app's percentage (ui.table, ui.rates scale them)."""
+    return st.column_config.ProgressColumn(label, min_value=0.0, max_value=1.0, format=PERCENT, **kw)
+
+
+def rates(frame, columns):
+    """A copy of `frame` with its rate columns ×100, as ui.RATE_BAR shows them (for grids ui.table cannot draw)."""
+    return frame.assign(**{c: frame[c] * 100 for c in columns})
+
+
+def table(frame, *, key: str, columns: dict, pin: str | None = None, times=(), texts: dict | None = None, **kw):
+    """st.dataframe the app's way: only `columns` ({column: label or column config}, in order, the figures that
+    matter first), the `pin` column (the unit's or person's name) pinned so that it stays in view when a phone
+    swipes sideways, `times` as 2026-12-03 19:30, `texts` ({column: function}) mapped to words, empty cells blank."""
+    frame = pd.DataFrame(frame).copy()
+    config = {}
+    for column, spec in columns.items():
+        if column not in frame:
+            continue
+        spec = st.column_config.Column(spec) if isinstance(spec, str) else dict(spec)
+        if column in times:
+            frame[column] = [when(v) for v in frame[column]]
+        elif texts and column in texts:
+            frame[column] = [texts[column](v) if not missing(v) else "" for v in frame[column]]
+        elif frame[column].dtype == object or str(frame[column].dtype) in ("str", "string"):
+            frame[column] = ["" if missing(v) else v for v in frame[column]]
+        elif frame[column].isna().any():  # Streamlit draws a missing number as "None": show it blank instead
+            kind = (spec.get("type_config") or {}).get("type")
+            show = pct if kind == "progress" or spec.get("type_config", {}).get("format") == PERCENT else num
+            frame[column] = ["" if missing(v) else show(v) for v in frame[column]]
+            spec = {"label": spec.get("label"), "help": spec.get("help"), "type_config": {"type": "text"}}
+        elif (spec.get("type_config") or {}).get("type") == "progress":  # a bar's figure as 54.94%, as everywhere
+            frame[column] = frame[column] * 100
+            spec["type_config"] = {**spec["type_config"], **RATE_BAR}
+        elif (spec.get("type_config") or {}).get("type") is None and pd.api.types.is_integer_dtype(frame[column]):
+            spec = dict(number_column(spec.get("label")))
+        if column == pin:
+            spec["pinned"] = True
+        config[column] = spec
+    return st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch",
+                        key=key, **kw)
+
+
+def uploader(label: str, types=None, *, key: str, **kw):
+    """st.file_uploader with the app's own size limit (the `upload_max_mb` setting), said in the user's language."""
+    limit = settings.get(db(), "upload_max_mb")
+    file = st.file_uploader(label, type=types, key=key, max_upload_size=limit, **kw)
+    kinds = "、".join(x.upper() for x in types) if types else t("ui.any_file")
+    st.caption(t("ui.upload_limit", mb=limit, kinds=kinds))
+    return file
+
+
+NAMES = {  # kind -> where its translated name is looked for, in order (the first text found wins)
+    "setting": ("setting.{}", "settings.{}", "coverage.{}", "outreach.settings.{}"),
+    "entity": ("audit.entity.{}", "import.kind.{}"),
+    "action": ("audit.action.{}",),
+    "field": ("field.{}", "audit.field.{}"),
+    "role": ("role.{}",),
+    "kind": ("import.kind.{}", "audit.entity.{}"),
+}
+
+
+def name_of(kind: str, code) -> str:
+    """The translated name of a setting, entity, action, field, role or import kind; the code itself if it has none."""
+    for pattern in NAMES[kind]:
+        key = pattern.format(code)
+        if key in i18n.catalog():
+            return t(key)
+    return "" if missing(code) else str(code)
+
+
+def scope_names(db, codes) -> str:
+    """Units by name with their code: 城厢镇 (T01), 县公安局 (D018)."""
+    names = dict(db.execute("SELECT code, name FROM units").fetchall())
+    return "、".join(f"{names[c]} ({c})" if c in names else str(c) for c in codes)
+
+
+def readable(value) -> str:
+    """A stored JSON value (an audit record's old, new or detail) as words: 角色：单位联络员；在职：是…"""
+    if missing(value):
+        return ""
+    try:
+        data = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+
+    def one(key, item):
+        if isinstance(item, bool):
+            return t("ui.yes" if item else "ui.no")
+        if item is None:
+            return "—"
+        if isinstance(item, (list, tuple)):
+            return "、".join(one(key, v) for v in item)
+        if isinstance(item, dict):
+            return readable(item)
+        if key == "role":
+            return name_of("role", item)
+        if key == "password" and item == "set":
+            return t("ui.set")
+        if key == "sha256":
+            return str(item)[:12]
+        return when(item) if isinstance(item, str) and len(item) >= 19 and item[10:11] == "T" else (
+            num(item) if isinstance(item, (int, float)) else str(item))
+
+    if isinstance(data, dict):
+        return t("ui.separator").join(f"{name_of('field', k)}：{one(k, v)}" for k, v in data.items())
+    return one("", data)
+
+
+def chrome() -> None:
+    """Once per run, from the router: the app's own words over Streamlit's English where it offers no setting
+    (the uploader's "Upload" button and its "200MB per file" line; ui.uploader says the app's limit below it)."""
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {{display: none;}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{display: none;}}
+[data-testid="stFileUploaderDropzone"] button > div > span::after {{content: "{t('ui.upload_button')}";}}
+</style>""")
+
 
 
 # Every character that markdown, Streamlit's directives (:red[…]) and math ($…$), HTML or an autolink could

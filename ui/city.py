@@ -17,5 +17,5 @@ def county_choice(db, me, key: str):
     options = [c.id for c in counties] + [None]
     names = {c.id: c.name for c in counties} | {None: ui.t("city.whole_city")}
     start = options.index(own[0].id) if own else 0
-    return st.selectbox(ui.t("city.county"), options, index=start, format_func=names.get, key=key,
+    return st.selectbox(ui.t("city.county"), options, index=start, format_func=names.get, placeholder=ui.t("ui.choose"), key=key,
                         help=ui.t("city.county_help"))

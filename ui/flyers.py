@@ -12,7 +12,6 @@ def print_log(db, *, unit_ids=None, actor=None, limit: int = 100, key: str = "fl
     if frame.empty:
         st.caption(ui.t("flyers.log_empty"))
         return
-    frame = frame.assign(kind=frame["kind"].map(lambda k: ui.t(f"flyers.kind_short.{k}")),
-                         format=frame["format"].str.upper(), at=frame["at"].str.slice(0, 16).str.replace("T", " "))
-    st.dataframe(frame.rename(columns={c: ui.t(f"flyers.col.{c}") for c in frame.columns}),
-                 hide_index=True, width="stretch", key=key)
+    frame = frame.assign(kind=frame["kind"].map(lambda k: ui.t(f"flyers.kind_short.{k}")), format=frame["format"].str.upper())
+    order = ["name", "at", "kind", "copies", "pieces", "code", "format", "actor", "target"]  # the place first, pinned
+    ui.table(frame, key=key, times=("at",), pin="name", columns={c: ui.t(f"flyers.col.{c}") for c in order})

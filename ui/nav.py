@@ -6,7 +6,10 @@ from this list). What a role may change is still checked inside campaign, on eve
 
 from dataclasses import dataclass
 
+from campaign.flyers import store as flyers_store
+from campaign.org import access
 from campaign.org.access import ADMIN, COORDINATOR, GRID_WORKER, LEADER, ROLES
+from campaign.outreach import entries as outreach_entries
 
 
 @dataclass(frozen=True)
@@ -45,3 +48,58 @@ PAGES = [
 def pages_for(role: str) -> list[PageSpec]:
     """The pages a role may open, in navigation order."""
     return [page for page in PAGES if role in page.roles]
+
+
+# ---- issue 17: a menu in sections, only pages where the user can do something, a landing page per role ----------
+# A page added later needs no line here: it falls in the administrators' section when only they open it, else in
+# the figures; it is always shown to its roles; a role lands on its first page unless LANDING names another.
+
+SECTIONS = ("menu.work", "menu.figures", "menu.supervise", "menu.admin", "menu.me")  # in menu order
+SECTION = {
+    "entry": "menu.work", "outreach_entry": "menu.work", "flyers": "menu.work", "data_import": "menu.work",
+    "overview": "menu.figures", "rankings": "menu.figures", "progress": "menu.figures", "bulletin": "menu.figures",
+    "outreach_overview": "menu.figures", "outreach_rankings": "menu.figures",
+    "supervision": "menu.supervise", "letters": "menu.supervise",
+    "coverage_data": "menu.admin", "settings": "menu.admin", "users": "menu.admin", "audit": "menu.admin",
+    "backup": "menu.admin", "account": "menu.me",
+}
+LANDING = {  # the first page each role opens on: its daily job (the first of these it has something to do on)
+    COORDINATOR: ("entry", "outreach_entry"), GRID_WORKER: ("outreach_entry",), LEADER: ("overview",), ADMIN: ("overview",),
+}
+
+
+def _entry_units(db, me) -> bool:
+    return bool(access.writable_units(db, me, types=("township", "community", "department")))
+
+
+# page key -> (db, actor) -> True when the page has something this user can do (a page not listed always has)
+AVAILABLE = {
+    "entry": _entry_units,
+    "outreach_entry": lambda db, me: bool(outreach_entries.channels_for(db, me)),
+    "flyers": lambda db, me: bool(flyers_store.locations_for(db, me)),
+}
+
+
+def section_of(page: PageSpec) -> str:
+    """The menu section a page is listed in."""
+    return SECTION.get(page.key) or ("menu.admin" if tuple(page.roles) == (ADMIN,) else "menu.figures")
+
+
+def menu(db, me) -> list[PageSpec]:
+    """The pages in this user's menu: their role's pages with something for them to do, in navigation order."""
+    return [p for p in pages_for(me.role) if me.is_admin or p.key not in AVAILABLE or AVAILABLE[p.key](db, me)]
+
+
+def landing(db, me, pages: list[PageSpec]) -> str:
+    """The key of the page this user opens on (of `pages`, their menu)."""
+    keys = [p.key for p in pages]
+    return next((key for key in LANDING.get(me.role, ()) if key in keys), keys[0])
+
+
+def sections(pages: list[PageSpec]) -> dict[str, list[PageSpec]]:
+    """The menu's pages grouped by section, the sections in menu order (an empty one left out)."""
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    grouped: dict[str, list[PageSpec]] = {}
+    for page in sorted(pages, key=lambda p: order.get(section_of(p), len(order))):
+        grouped.setdefault(section_of(page), []).append(page)
+    return grouped

@@ -190,7 +190,7 @@ def end_sessions(db, username: str) -> int:
 # ---- writing -----------------------------------------------------------------------------
 
 def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_name=None, password=None,
-             must_change=None, demo=False, mobile=None) -> Actor:
+             must_change=None, demo=False, mobile=None, hashed: str | None = None) -> Actor:
     """Create an account, or update its role, name, scope (and password, mobile when given). Administrators only.
 
     `mobile` None leaves an existing account's mobile as it is; "" clears it.
@@ -220,7 +220,7 @@ def add_user(db, actor, username: str, role: str, *, scope_codes=(), display_nam
         check_password(username, password)
     if mobile is not None:
         mobile = parse_mobile(mobile) or ""
-    password_hash = hash_password(password) if password is not None else None
+    password_hash = hashed or (hash_password(password) if password is not None else None)  # hashed: of `password`
     if must_change is None:
         must_change = password is not None and not demo and actor.name != username
     with write(db):

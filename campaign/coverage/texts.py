@@ -133,6 +133,7 @@ TEXTS = {
     "overview.reach.not_at_pace": ("按此速度无法达标", "not at this pace"),
     "overview.reach.no_data": ("无数据", "no data"),
     "overview.trend": ("注册率走势", "Registration trend"),
+    "overview.trend_help": ("实线为注册率，同色虚线为对应的市定目标。", "Solid lines are the rates; the dashed line of the same colour is its city target."),
     "overview.series.coverage": ("总注册率", "Registration rate"),
     "overview.series.coverage_16_60": ("16–60周岁注册率", "Rate 16–60"),
     "overview.series.target_coverage": ("总注册率目标", "Target, total"),

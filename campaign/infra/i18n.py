@@ -1,9 +1,12 @@
 """The one translation function. Each feature keeps its texts in campaign/<feature>/texts.py as
 {key: (中文, English)}; the composition root (campaign.features) registers them here."""
 
+import re
+
 LANGS = ("zh", "en")
 
 _CATALOG: dict[str, tuple[str, str]] = {}
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
 
 
 def register(texts: dict, origin: str = "") -> None:
@@ -25,6 +28,8 @@ def t(key: str, lang: str = "zh", **params) -> str:
     if entry is None:
         return key
     text = entry[0] if lang == "zh" else entry[1]
+    if "|" in text:  # English plurals: {count|location|locations} is the first word for 1, else the second
+        text = _PLURAL.sub(lambda m: m[2] if params.get(m[1]) == 1 else m[3], text)
     try:
         return text.format(**params) if params else text
     except (KeyError, IndexError, ValueError):

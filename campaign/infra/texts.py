@@ -113,3 +113,8 @@ TEXTS = {
     "error.unexpected": ("出现意外错误，未保存任何内容。请重试；如仍出现，请联系县反诈中心。",
                          "Something went wrong; nothing was saved. Try again, and if it happens again tell the county anti-fraud centre."),
 }
+
+# issue 17: the app's own words where Streamlit has English, the menu's sections, the first start's progress
+from campaign.infra.texts_ui import TEXTS as _UI_TEXTS  # noqa: E402
+
+TEXTS |= _UI_TEXTS

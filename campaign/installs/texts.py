@@ -15,6 +15,12 @@ TEXTS = {
     "entry.total": ("累计", "Total"),
     "entry.progress": ("完成率", "Progress"),
     "entry.changed": ("已修改 {count} 人", "{count} people changed"),
+    "entry.find": ("查找人员", "Find a person"),
+    "entry.unsaved": ("已修改 {count} 人，尚未保存", "{count} changed, not saved yet"),
+    "entry.unit_today": ("本单位当日合计", "Unit total this day"),
+    "entry.unit_total": ("本单位累计", "Unit running total"),
+    "entry.shown": ("显示 {shown} / {total} 人", "Showing {shown} of {total} people"),
+    "entry.bad_rows": ("以下人员的数值有误，已用 ⚠ 标出，请改正后再保存：", "Fix the values marked ⚠ and save again:"),
     "entry.save": ("保存", "Save"),
     "entry.saved": ("已保存：新增 {new} 条，更正 {corrected} 条，未变 {unchanged} 条。",
                     "Saved: {new} new, {corrected} corrected, {unchanged} unchanged."),
@@ -33,6 +39,7 @@ TEXTS = {
     "rank.laggards_help": ("连续多日处于本组后几名的单位（见设置）。", "Units in the bottom of their group several days running (see settings)."),
     "rank.no_laggards": ("没有连续落后的单位。", "No unit has lagged several days running."),
     "rank.download": ("下载排名（CSV）", "Download rankings (CSV)"),
+    "rank.file": ("排名", "rankings"),
     "rank.staff_title": ("单位内人员排名", "Staff ranking within a unit"),
     "rank.no_staff_access": ("您无权查看人员明细。", "You may not see staff details."),
     "progress.title": ("推广进度", "Campaign progress"),
@@ -43,9 +50,11 @@ TEXTS = {
     "progress.staff_at_quota": ("达标人数", "Staff at quota"),
     "progress.credited": ("计入任务的累计安装", "Installs credited to quotas"),
     "progress.pace": ("按期完成所需进度", "Pace to the deadline"),
-    "progress.help": ("每人的安装数只计到本人任务数为止。虚线为从开始日到截止日匀速完成全部任务所需的累计数。",
-                      "Each person's installs count only up to their own quota. The dashed line is the running total "
-                      "needed to meet every quota evenly by the deadline."),
+    "progress.help": ("每人的安装数只计到本人任务数为止。实线「{solid}」为实际累计数；虚线「{dashed}」为从开始日到截止日"
+                      "匀速完成全部任务所需的累计数。",
+                      "Each person's installs count only up to their own quota. The solid line ({solid}) is the running "
+                      "total so far; the dashed line ({dashed}) is the running total needed to meet every quota evenly "
+                      "by the deadline."),
     "settings.campaign_name": ("活动名称", "Campaign name"),
     "settings.county_name": ("县区名称", "County name"),
     "settings.start_date": ("开始日期", "Start date"),

@@ -491,6 +491,6 @@ def _fit(draw, text: str, font, limit: int) -> str:
     return text
 
 
-def file_name(day, suffix: str) -> str:
-    """通报-2026-11-28.xlsx"""
-    return f"通报-{day.isoformat()}.{suffix}"
+def file_name(day, suffix: str, lang: str = "zh") -> str:
+    """通报-2026-11-28.xlsx (bulletin-2026-11-28.xlsx in English)"""
+    return f"{'通报' if lang == 'zh' else 'bulletin'}-{day.isoformat()}.{suffix}"

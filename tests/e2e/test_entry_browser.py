@@ -21,9 +21,10 @@ UNIT = "城厢镇"  # coord_cx's township in the demo county
 
 
 def township_installs(page) -> int:
-    """城厢镇's installs to date in the rankings' township table (rank, unit, completion, installs, …)."""
-    row = next(r for r in grid_rows(page, 0) if r[1] == UNIT)
-    return int(row[3])
+    """城厢镇's installs this day in the rankings' township table, as a phone shows it: the unit pinned first, then
+    rank, completion and the day's installs (issue 17: the figures that matter first)."""
+    row = next(r for r in grid_rows(page, 0) if r[0] == UNIT)
+    return int(row[3].replace(",", ""))
 
 
 def test_coordinator_types_installs_on_a_phone_and_the_ranking_moves(server, browser, locale):
@@ -33,18 +34,18 @@ def test_coordinator_types_installs_on_a_phone_and_the_ranking_moves(server, bro
     navigate(page, "rankings", lang)
     before = township_installs(page)
 
-    navigate(page, "entry", lang)
+    navigate(page, "entry", lang)  # (a coordinator's landing page)
     grid = page.get_by_test_id("stDataFrame").first
     old = [row[1] for row in grid_rows(page, 0)[:2]]  # the "installs today" column of the first two people
     new = [int(value or 0) + 3 + i for i, value in enumerate(old)]
     for i, value in enumerate(new):
-        type_in_grid(grid, 1, i, str(value), x=100)  # the column after the names
+        type_in_grid(grid, 1, i, str(value), x=120)  # the column after the (pinned) names
         settle(page)  # each edit reruns the page
     shot(page, f"journey1-typed-{lang}")
-    assert t("entry.changed", lang, count=2) in page.inner_text("body")
-    page.get_by_role("button", name=t("entry.save", lang), exact=True).click()
+    assert t("entry.unsaved", lang, count=2) in page.inner_text("body")
+    page.get_by_test_id("stButton").filter(has_text=t("entry.save", lang)).first.click()  # above the grid
     added = sum(1 for value in old if value == "")
-    page.get_by_text(t("entry.saved", lang, new=added, corrected=2 - added, unchanged=0)).wait_for()
+    page.get_by_text(t("entry.saved", lang, new=added, corrected=2 - added, unchanged=0)).first.wait_for()  # (and a toast)
     settle(page)
     assert [row[1] for row in grid_rows(page, 0)[:2]] == [str(v) for v in new]
     assert page_problems(page) == []

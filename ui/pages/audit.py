@@ -13,10 +13,7 @@ st.header(t("audit.title"))
 st.caption(t("audit.help"))
 
 
-def label(kind: str, code) -> str:
-    """A known action or kind in the user's language, else the stored code."""
-    text = t(f"audit.{kind}.{code}")
-    return str(code) if text.startswith("audit.") else text
+label = ui.name_of  # a known action or kind in the user's language, else the stored code
 
 
 present = trail.kinds(db)
@@ -28,24 +25,22 @@ entity_name = {None: ALL} | {v: label("entity", v) for v in present["entity"]}
 action_name = {None: ALL} | {v: label("action", v) for v in present["action"]}
 user_name = {None: ALL} | {v: v for v in present["actor"]}
 a, b, c = st.columns(3)
-user = a.selectbox(t("audit.user"), list(user_name), format_func=user_name.get, key="audit_user")
-entity = b.selectbox(t("audit.kind"), list(entity_name), format_func=entity_name.get, key="audit_entity")
-action = c.selectbox(t("audit.action"), list(action_name), format_func=action_name.get, key="audit_action")
+user = a.selectbox(t("audit.user"), list(user_name), format_func=user_name.get, placeholder=ui.t("ui.choose"), key="audit_user")
+entity = b.selectbox(t("audit.kind"), list(entity_name), format_func=entity_name.get, placeholder=ui.t("ui.choose"), key="audit_entity")
+action = c.selectbox(t("audit.action"), list(action_name), format_func=action_name.get, placeholder=ui.t("ui.choose"), key="audit_action")
 d, e, f = st.columns(3)
-unit = d.selectbox(t("audit.unit"), list(unit_name), format_func=unit_name.get, key="audit_unit")
+unit = d.selectbox(t("audit.unit"), list(unit_name), format_func=unit_name.get, placeholder=ui.t("ui.choose"), key="audit_unit")
 since = e.date_input(t("audit.since"), value=None, max_value=clock.today(), key="audit_since")
 until = f.date_input(t("audit.until"), value=None, max_value=clock.today(), key="audit_until")
 
 rows = trail.list_audit(db, user=user, entity=entity, action=action, unit=unit, since=since, until=until, limit=LIMIT)
 st.caption(t("audit.rows", count=len(rows), limit=LIMIT))
-shown = rows.assign(action=[action_name.get(v, v) for v in rows["action"]], entity=[entity_name.get(v, v) for v in rows["entity"]])
-st.dataframe(
-    shown, hide_index=True, width="stretch", key="audit_table",
-    column_order=["at", "actor", "action", "entity", "entity_id", "unit_name", "old", "new", "detail"],
-    column_config={"at": t("audit.at"), "actor": t("audit.user"), "action": t("audit.action"), "entity": t("audit.kind"),
-                   "entity_id": t("audit.entity_id"), "unit_name": t("field.unit"), "old": t("audit.old"),
-                   "new": t("audit.new"), "detail": t("audit.detail")},
-)
+shown = rows.assign(action=[action_name.get(v, v) for v in rows["action"]], entity=[entity_name.get(v, v) for v in rows["entity"]],
+                    entity_id=[ui.name_of("setting", i) if e == "setting" else i for e, i in zip(rows["entity"], rows["entity_id"])])
+ui.table(shown, key="audit_table", pin="at", times=("at",), texts={c: ui.readable for c in ("old", "new", "detail")},
+         columns={"at": st.column_config.TextColumn(t("audit.at"), width="small"), "actor": t("audit.user"),
+                  "action": t("audit.action"), "entity": t("audit.kind"), "entity_id": t("audit.entity_id"),
+                  "unit_name": t("field.unit"), "old": t("audit.old"), "new": t("audit.new"), "detail": t("audit.detail")})
 stamp = clock.now().strftime("%Y%m%d-%H%M")
 left, right = st.columns(2)
 left.download_button(t("audit.download_csv"), lambda: exports.csv_bytes(rows, actor=me), f"audit-{stamp}.csv", "text/csv",
@@ -54,6 +49,8 @@ right.download_button(t("audit.download_xlsx"), lambda: exports.xlsx_bytes(rows,
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_xlsx", icon=":material/download:")
 
 st.subheader(t("audit.imports"))
-st.dataframe(trail.imports(db), hide_index=True, width="stretch", key="audit_imports",
-             column_config={"at": t("audit.at"), "actor": t("audit.user"), "kind": t("audit.kind"), "filename": t("audit.filename"),
-                            "sha256": t("audit.sha256"), "rows": t("audit.rows_written")})
+ui.table(trail.imports(db), key="audit_imports", pin="at", times=("at",),
+         texts={"kind": lambda k: ui.name_of("kind", k), "sha256": lambda h: str(h)[:12]},
+         columns={"at": st.column_config.TextColumn(t("audit.at"), width="small"), "kind": t("audit.kind"),
+                  "filename": t("audit.filename"), "rows": t("audit.rows_written"), "actor": t("audit.user"),
+                  "sha256": t("audit.sha256")})

@@ -33,6 +33,6 @@ if saved and saved[0] == key:
     mimes = {"png": "image/png", "pdf": "application/pdf",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     for column, (kind, mime) in zip(st.columns(3), mimes.items()):
-        column.download_button(t(f"bulletin.download_{kind}"), files[kind], bulletin_render.file_name(day, kind), mime,
+        column.download_button(t(f"bulletin.download_{kind}"), files[kind], bulletin_render.file_name(day, kind, lang), mime,
                                key=f"bulletin_{kind}")
     st.image(files["png"], width=540)

@@ -28,14 +28,14 @@ with tabs[0]:
         a, b, c = st.columns(3)
         options = {"year": a.number_input(t("coverage.year"), 1950, 2100, clock.today().year, key="cov_year"),
                    "source": b.text_input(t("coverage.source"), key="cov_source"),
-                   "kind": c.selectbox(t("coverage.pop_kind"), ["resident", "household"], key="cov_pop_kind",
+                   "kind": c.selectbox(t("coverage.pop_kind"), ["resident", "household"], placeholder=ui.t("ui.choose"), key="cov_pop_kind",
                                        format_func=lambda k: t(f"coverage.kind.{k}"))}
     else:
         options = {"as_of": st.date_input(t("coverage.as_of"), clock.today(), max_value=clock.today(), key="cov_as_of").isoformat()}
     left, right = st.columns(2)
     left.download_button(t("import.template_zh"), features.template(kind, "zh"), f"{kind}_模板.csv", "text/csv", key="cov_tpl_zh")
     right.download_button(t("import.template_en"), features.template(kind, "en"), f"{kind}_template.csv", "text/csv", key="cov_tpl_en")
-    file = st.file_uploader(t("import.file"), type=["csv", "xlsx"], key=f"cov_file_{kind}")
+    file = ui.uploader(t("import.file"), ["csv", "xlsx"], key=f"cov_file_{kind}")
     if file is not None:
         upload = Upload(file.name, file.getvalue())
         try:
@@ -69,7 +69,7 @@ with tabs[1]:
                                     "label": t("coverage.population_version"), "people": t("coverage.people"),
                                     "townships": t("coverage.townships"), "imported_at": t("coverage.imported_at")})
         chosen = st.selectbox(t("coverage.population_version"), list(label), index=list(label).index(active.id),
-                              format_func=label.get, key="cov_version")
+                              format_func=label.get, placeholder=ui.t("ui.choose"), key="cov_version")
         if st.button(t("coverage.use"), disabled=chosen == active.id, key="cov_use"):
             try:
                 store.use_version(db, me, chosen)
@@ -91,7 +91,7 @@ with tabs[2]:
     with st.form("cov_alias_form", clear_on_submit=True):
         a, b = st.columns(2)
         alias = a.text_input(t("coverage.alias"), key="cov_alias")
-        township = b.selectbox(t("coverage.township"), store.alias_targets(db), key="cov_alias_township")
+        township = b.selectbox(t("coverage.township"), store.alias_targets(db), placeholder=ui.t("ui.choose"), key="cov_alias_township")
         if st.form_submit_button(t("coverage.alias_add")):
             try:
                 store.set_alias(db, me, alias, township or "")
@@ -100,7 +100,7 @@ with tabs[2]:
             else:
                 st.success(t("coverage.alias_added"))
     if aliases:
-        gone = st.selectbox(t("coverage.alias_remove"), list(aliases), key="cov_alias_gone")
+        gone = st.selectbox(t("coverage.alias_remove"), list(aliases), placeholder=ui.t("ui.choose"), key="cov_alias_gone")
         if st.button(t("coverage.alias_remove"), key="cov_alias_remove"):
             store.remove_alias(db, me, gone)
             st.rerun()

@@ -11,14 +11,14 @@ t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("import.title"))
 
 kinds = [k for k, spec in features.import_kinds().items() if (me.is_admin or not spec.admin_only) and me.role in spec.roles]
-kind = st.selectbox(t("import.kind"), kinds, format_func=lambda k: t(f"import.kind.{k}"), key="import_kind")
+kind = st.selectbox(t("import.kind"), kinds, format_func=lambda k: t(f"import.kind.{k}"), placeholder=ui.t("ui.choose"), key="import_kind")
 spec = features.import_kinds()[kind]
 st.caption(t("import.columns", columns=", ".join(f"{t('field.' + c)} ({'/'.join(a[:2])})" for c, a in spec.columns.items())))
 left, right = st.columns(2)
 left.download_button(t("import.template_zh"), features.template(kind, "zh"), f"{kind}_模板.csv", "text/csv", key="import_tpl_zh")
 right.download_button(t("import.template_en"), features.template(kind, "en"), f"{kind}_template.csv", "text/csv", key="import_tpl_en")
 
-file = st.file_uploader(t("import.file"), type=["csv", "xlsx"], key=f"import_file_{kind}")
+file = ui.uploader(t("import.file"), ["csv", "xlsx"], key=f"import_file_{kind}")
 if file is None:
     st.stop()
 upload = Upload(file.name, file.getvalue())

@@ -19,12 +19,17 @@ if not locations:
     ui_person_cards.section(db, me)  # issue 18: personal cards need no location
     st.stop()
 
-kind = st.radio(t("flyers.kind"), flyers.KINDS, format_func=lambda k: t(f"flyers.kind.{k}"), key="flyers_kind")
+# the style for the user's own places by default: cards for a grid worker, slips for a class teacher (issue 17)
+OWN = {"window": "poster", "grid": "cards", "class": "slip"}
+own = max(flyers.KINDS, key=lambda k: sum(OWN.get(loc.kind) == k for loc in locations))
+kind = st.radio(t("flyers.kind"), flyers.KINDS, index=flyers.KINDS.index(own), horizontal=True, key="flyers_kind",
+                format_func=lambda k: t(f"flyers.kind_short.{k}"), help=t("flyers.kind_help"))
+st.caption(t(f"flyers.kind.{kind}"))
 mode = st.radio(t("flyers.mode"), ["one", "batch"], format_func=lambda m: t(f"flyers.mode.{m}"),
                 horizontal=True, key="flyers_mode")
 if mode == "one":
     by_code = {loc.code: loc for loc in locations}
-    code = st.selectbox(t("flyers.location"), list(by_code), key="flyers_location",
+    code = st.selectbox(t("flyers.location"), list(by_code), placeholder=ui.t("ui.choose"), key="flyers_location",
                         format_func=lambda c: f"{by_code[c].code} · {by_code[c].host} {by_code[c].name}"
                         f" · {t('flyers.kind.' + by_code[c].kind)}")
     chosen, label = [by_code[code]], code
@@ -33,9 +38,9 @@ else:
                      horizontal=True, key="flyers_batch")
     groups = flyers_store.batch_groups(locations, batch)
     if batch == "schools":
-        group = st.selectbox(t("flyers.school"), list(groups), format_func=groups.get, key="flyers_school")
+        group = st.selectbox(t("flyers.school"), list(groups), format_func=groups.get, placeholder=ui.t("ui.choose"), key="flyers_school")
     else:
-        group = st.selectbox(t("flyers.township"), ["", *groups], key="flyers_township",
+        group = st.selectbox(t("flyers.township"), ["", *groups], placeholder=ui.t("ui.choose"), key="flyers_township",
                              format_func=lambda g: groups.get(g) or t("flyers.all_townships"))
     chosen, label = flyers_store.pick(locations, batch, group), f"{batch}-{group or 'all'}"
 
@@ -43,7 +48,7 @@ left, right = st.columns(2)
 cards = flyers.DEFAULT_CARDS
 if kind == "cards":
     cards = left.selectbox(t("flyers.cards"), flyers.CARD_COUNTS, index=flyers.CARD_COUNTS.index(flyers.DEFAULT_CARDS),
-                           key="flyers_cards")
+                           placeholder=ui.t("ui.choose"), key="flyers_cards")
 copies = right.number_input(t("flyers.copies"), 1, flyers.MAX_COPIES, 1, key="flyers_copies",
                             help=t("flyers.copies_help", cards=cards))
 st.caption(t("flyers.selected", count=len(chosen), pages=len(chosen) * copies))

@@ -29,14 +29,12 @@ if table.empty:
 else:
     shown = table.assign(status=[t(f"letter.status.{s}") for s in table["status"]],
                          source=[t(f"letter.source.{s}") for s in table["source"]])
-    st.dataframe(shown, hide_index=True, width="stretch", key="letter_table",
-                 column_order=["number", "unit", "source", "issued_on", "reply_due", "status", "sent_on", "reply_on",
-                               "late", "reply_summary", "attachment"],
-                 column_config={"number": t("letter.number"), "unit": t("field.unit"), "source": t("letter.source"),
-                                "issued_on": t("letter.issued_on"), "reply_due": t("letter.reply_due"),
-                                "status": t("letter.status"), "sent_on": t("letter.sent_on"), "reply_on": t("letter.reply_on"),
-                                "late": st.column_config.CheckboxColumn(t("letter.late")),
-                                "reply_summary": t("letter.reply_summary"), "attachment": t("letter.attachment")})
+    ui.table(shown, key="letter_table", pin="unit", times=("issued_on", "reply_due", "sent_on", "reply_on"),
+             columns={"unit": st.column_config.TextColumn(t("field.unit"), width="small"), "status": t("letter.status"),
+                      "reply_due": t("letter.reply_due"), "late": st.column_config.CheckboxColumn(t("letter.late")),
+                      "number": t("letter.number"), "source": t("letter.source"), "issued_on": t("letter.issued_on"),
+                      "sent_on": t("letter.sent_on"), "reply_on": t("letter.reply_on"),
+                      "reply_summary": t("letter.reply_summary"), "attachment": t("letter.attachment")})
 
 if me.is_admin:
     with st.expander(t("letter.new"), expanded=table.empty):
@@ -49,7 +47,7 @@ if me.is_admin:
         else:
             label = (lambda i: f"{pool.loc[i, 'unit']} · {pool.loc[i, 'round']} {ui.pct(pool.loc[i, 'rate'])}") \
                 if source == "spot_check" else (lambda i: f"{pool.loc[i, 'unit']} · {ui.pct(pool.loc[i, 'completion'])}")
-            pick = st.selectbox(t("field.unit"), list(pool.index), format_func=label, key=f"letter_unit_{source}")
+            pick = st.selectbox(t("field.unit"), list(pool.index), format_func=label, placeholder=ui.t("ui.choose"), key=f"letter_unit_{source}")
             unit_id, round_id = int(pool.loc[pick, "unit_id"]), (int(pool.loc[pick, "round_id"]) if source == "spot_check" else None)
             notes = st.text_area(t("letter.notes"), key="letter_notes")
             rectification = st.text_area(t("letter.rectification"), i18n.t("letter.rectification_default", "zh"),
@@ -66,7 +64,7 @@ if me.is_admin:
 
 if not table.empty:
     labels = {r.id: f"{r.number} {r.unit} · {t('letter.status.' + r.status)}" for r in table.itertuples()}
-    letter_id = st.selectbox(t("letter.pick"), list(labels), format_func=labels.get, key="letter_pick")
+    letter_id = st.selectbox(t("letter.pick"), list(labels), format_func=labels.get, placeholder=ui.t("ui.choose"), key="letter_pick")
     letter = letters.get_letter(db, int(letter_id))
     if lang != "zh":
         st.caption(t("letter.chinese_note"))
@@ -87,7 +85,7 @@ if not table.empty:
         with st.expander(t("letter.record_reply"), expanded=letter.reply_on is None):
             reply_on = st.date_input(t("letter.reply_on"), today, max_value=today, key="letter_reply_on")
             summary = st.text_area(t("letter.reply_summary"), letter.reply_summary or "", key="letter_reply_summary")
-            file = st.file_uploader(t("letter.reply_file"), key="letter_reply_file")
+            file = ui.uploader(t("letter.reply_file"), key="letter_reply_file")
             if st.button(t("letter.record_reply"), type="primary", key="letter_reply_save"):
                 upload = Upload(file.name, file.getvalue()) if file is not None else None
                 ui.run_write(lambda: letters.record_reply(db, me, letter.id, reply_on, summary, upload), t("letter.saved"))

@@ -25,7 +25,7 @@ if len(channels) > 1:
                        format_func=lambda c: t(f"outreach.channel.{c}"))
 spec = CHANNELS[channel]
 choices = outreach.channel_units(db, me, channel)
-unit = st.selectbox(t("outreach.entry.unit"), choices, format_func=lambda u: u.label, key=f"oe_unit_{channel}")
+unit = st.selectbox(t("outreach.entry.unit"), choices, format_func=lambda u: u.label, placeholder=ui.t("ui.choose"), key=f"oe_unit_{channel}")
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="oe_day")
 
 state = installs.day_state(settings.get_all(db), me, day, clock.now(), unlocked=installs.is_unlocked(db, me, unit.id, day))
@@ -78,7 +78,7 @@ else:
     st.dataframe(recent, hide_index=True, width="stretch", key="oe_recent",
                  column_order=["day", *spec.fields],
                  column_config={"day": st.column_config.TextColumn(t("field.date")),
-                                **{f: st.column_config.NumberColumn(t(f"outreach.f.{channel}.{f}"), format="%d")
+                                **{f: ui.number_column(t(f"outreach.f.{channel}.{f}"))
                                    for f in spec.fields}})
 
 if channel in ("windows", "grids", "schools"):  # QR-code flyers printed for this window, grid or class (issue 4)

@@ -11,6 +11,7 @@ from campaign.infra import clock, settings
 from campaign.outreach import figures as outreach_figures
 from campaign.outreach.channels import CHANNELS
 from campaign.scans import counts as scan_counts
+from ui import charts as ui_charts
 
 t, db = ui.t, ui.db()
 st.header(t("outreach.overview.title"))
@@ -36,16 +37,16 @@ table = pd.DataFrame([{
     "coverage": rate(line["coverage"], line["coverage"] is not None and line["coverage"] > 1),
     "scans": scanned.get(line["channel"]),
 } for line in lines])
-st.dataframe(table, hide_index=True, width="stretch", key="oo_summary", column_config={
-    "channel": st.column_config.TextColumn(t("outreach.col.channel")),
-    "units": st.column_config.NumberColumn(t("outreach.col.units"), format="%d"),
-    "denominator": st.column_config.TextColumn(t("outreach.col.denominator")),
-    "reached": st.column_config.NumberColumn(t("outreach.col.reached"), format="%d"),
-    "reach": st.column_config.TextColumn(t("outreach.col.reach")),
-    "installs": st.column_config.NumberColumn(t("outreach.col.installs"), format="%d"),
-    "installs_on_day": st.column_config.NumberColumn(t("outreach.col.installs_day"), format="%d"),
+ui.table(table, key="oo_summary", pin="channel", columns={
+    "channel": st.column_config.TextColumn(t("outreach.col.channel"), width="small"),
     "coverage": st.column_config.TextColumn(t("outreach.col.coverage")),
     "scans": st.column_config.NumberColumn(t("scans.col.scans"), format="%d"),
+    "installs": ui.number_column(t("outreach.col.installs")),
+    "reach": st.column_config.TextColumn(t("outreach.col.reach")),
+    "installs_on_day": ui.number_column(t("outreach.col.installs_day")),
+    "reached": ui.number_column(t("outreach.col.reached")),
+    "denominator": st.column_config.TextColumn(t("outreach.col.denominator")),
+    "units": ui.number_column(t("outreach.col.units")),
 })
 with st.expander(t("outreach.over_note")):
     for line in lines:
@@ -72,11 +73,14 @@ band = pd.DataFrame([{"start": pd.Timestamp(push["start"]), "end": pd.Timestamp(
 window = alt.Chart(band).mark_rect(opacity=0.15, color="#f28e2b").encode(x="start:T", x2="end:T")
 label = alt.Chart(band).mark_text(align="left", dx=4, dy=8, baseline="top", color="#b35806").encode(
     x="start:T", y=alt.value(0), text="label:N")
-lines_chart = alt.Chart(series).mark_line(point=False).encode(
-    x=alt.X("day:T", title=t("outreach.chart.day"), axis=alt.Axis(format="%m-%d")),
-    y=alt.Y("cumulative:Q", title=t("outreach.chart.cumulative")),
-    color=alt.Color("channel:N", title=t("outreach.col.channel"), legend=alt.Legend(orient="bottom")),
-    tooltip=[alt.Tooltip("day:T", title=t("outreach.chart.day")), "channel:N", "installs:Q", "cumulative:Q"])
+names = [t(f"outreach.channel.{c}") for c in CHANNELS]
+lines_chart = ui_charts.lines(
+    series, series="channel", names=names, colors=["#1c64b4", "#d1343a", "#2e8b57", "#e69f00"],
+    y=alt.Y("cumulative:Q", title=t("outreach.chart.cumulative"), axis=alt.Axis(format=",d")),
+    tooltip=[alt.Tooltip("day:T", title=t("outreach.chart.day"), format=ui_charts.day_format()),
+             alt.Tooltip("channel:N", title=t("outreach.col.channel")),
+             alt.Tooltip("installs:Q", title=t("outreach.col.installs_day"), format=",d"),
+             alt.Tooltip("cumulative:Q", title=t("outreach.chart.cumulative"), format=",d")])
 st.altair_chart(window + label + lines_chart, width="stretch")
 st.caption(t("outreach.push", start=push["start"].isoformat(), end=push["end"].isoformat(),
              installs=f"{push['installs']:,}", share=rate(push["share"])))

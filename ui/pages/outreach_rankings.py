@@ -11,7 +11,9 @@ from campaign.scans import counts as scan_counts
 
 t, db, me = ui.t, ui.db(), ui.actor()
 st.header(t("outreach.rankings.title"))
+own = outreach.channels_for(db, me)  # open on the user's own channel (a grid worker's grids), else the first
 channel = st.radio(t("outreach.entry.channel"), list(CHANNELS), horizontal=True, key="or_channel",
+                   index=list(CHANNELS).index(own[0]) if own and not me.is_admin else 0,
                    format_func=lambda c: t(f"outreach.channel.{c}"))
 day = st.date_input(t("field.date"), value=clock.today(), max_value=clock.today(), key="or_day")
 tables = ui.cached(outreach_figures.tables, channel, day)
@@ -58,10 +60,10 @@ def shown(frame):
     return frame
 
 
-config = {column: st.column_config.NumberColumn(t(f"outreach.col.{column}"), format="%d")
+config = {column: ui.number_column(t(f"outreach.col.{column}"))
           for column in ("rank", "units", "reached", "installs", "installs_day", "visits")}
 config |= {"denominator": st.column_config.NumberColumn(t("outreach.col.denominator") + f" ({t('outreach.den.' + channel)})", format="%d"),
-           "no_data_units": st.column_config.NumberColumn(t("outreach.col.no_data"), format="%d"),
+           "no_data_units": ui.number_column(t("outreach.col.no_data")),
            "name": st.column_config.TextColumn(t("outreach.col.name"))}
 config |= {column: st.column_config.TextColumn(t(f"outreach.col.{column}"))
            for column in ("reach", "coverage", "per_visit", "last_visit", "last_check", "qr_shown", "flyers_shown")}
@@ -79,14 +81,14 @@ for tab, (name, frame) in zip(tabs, tables.items()):
         group = FILTER.get(name)
         if group and frame[group].nunique() > 1:
             options = [None, *sorted(frame[group].dropna().unique())]
-            pick = st.selectbox(t("outreach.filter"), options, key=f"or_filter_{channel}_{name}",
+            pick = st.selectbox(t("outreach.filter"), options, placeholder=ui.t("ui.choose"), key=f"or_filter_{channel}_{name}",
                                 format_func=lambda v: t("outreach.filter.all") if v is None else t(LABELS[group] + v) if group in LABELS else v)
             frame = frame if pick is None else frame[frame[group] == pick]
         if name == "school_types":
             frame = frame.assign(name=frame["school_type"].map(lambda v: t(f"outreach.school_type.{v}")))
         view = shown(frame)
-        st.dataframe(view, hide_index=True, width="stretch", column_order=COLUMNS[name], column_config=config,
-                     key=f"or_table_{channel}_{name}")
+        ui.table(view, key=f"or_table_{channel}_{name}", pin="name", times=("last_visit", "last_check"),
+                 columns={c: config.get(c, c) for c in COLUMNS[name]})
         st.download_button(t("outreach.download"), exports.csv_bytes(view[COLUMNS[name]], actor=me),
                            file_name=f"outreach-{channel}-{name}-{day.isoformat()}.csv", mime="text/csv",
                            key=f"or_download_{channel}_{name}")

@@ -10,6 +10,7 @@ from campaign.coverage import reconcile as coverage_reconcile
 from campaign.infra import clock, settings
 from campaign.scans import counts as scan_counts
 from campaign.scans import rules as scan_rules
+from ui import charts as ui_charts
 from ui import city as ui_city
 
 t, db = ui.t, ui.db()
@@ -69,31 +70,30 @@ else:
     lines = coverage_overview.trend_lines(view["trend"], rep["targets"])
     lines["series"] = [t(f"overview.series.{s}") for s in lines["series"]]
     names = [t(f"overview.series.{k}") for k in ("coverage_16_60", "target_coverage_16_60", "coverage", "target_coverage")]
-    st.altair_chart(alt.Chart(lines).mark_line(point=False).encode(
-        x=alt.X("day:T", title=None), y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", columns=2),  # a target dashed, in its figure's colour
-                        scale=alt.Scale(domain=names, range=["#1c64b4", "#1c64b4", "#d1343a", "#d1343a"])),
-        strokeDash=alt.StrokeDash("target:N", legend=None)), width="stretch", key="overview_trend")
+    st.altair_chart(ui_charts.lines(  # a target dashed, in its figure's colour
+        lines, series="series", names=names, colors=["#1c64b4", "#1c64b4", "#d1343a", "#d1343a"], dashed=names[1::2],
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False))),
+        width="stretch", key="overview_trend")
+    st.caption(t("overview.trend_help"))
 
     st.subheader(t("overview.townships"))
     towns = pd.DataFrame(rep["townships"])
     towns["flags"] = ["、".join(t(k) for k, on in (("coverage.estimated", r.coverage_16_60_estimated),
                                                  ("coverage.over_100", r.over_100), ("coverage.no_data", r.coverage is None)) if on)
                       for r in towns.itertuples()]
-    bar = lambda key: st.column_config.ProgressColumn(t(f"coverage.{key}"), min_value=0.0, max_value=1.0, format="percent")
-    st.dataframe(towns, hide_index=True, width="stretch", key="overview_townships",
-                 column_order=["rank", "township", "coverage_16_60", "coverage", "gap_16_60", "population", "registered", "flags"],
-                 column_config={"rank": t("coverage.rank"), "township": t("coverage.township"), "coverage": bar("coverage"),
-                                "coverage_16_60": bar("coverage_16_60"), "gap_16_60": t("coverage.gap_16_60"),
-                                "population": t("coverage.population"), "registered": t("coverage.registered"),
-                                "flags": t("coverage.flags")})
+    bar = lambda key: ui.rate_column(t(f"coverage.{key}"), width="small")
+    ui.table(towns, key="overview_townships", pin="township",
+             columns={"rank": ui.number_column(t("coverage.rank"), width=40),
+                      "township": st.column_config.TextColumn(t("coverage.township"), width="small"),
+                      "coverage_16_60": bar("coverage_16_60"), "coverage": bar("coverage"), "gap_16_60": t("coverage.gap_16_60"),
+                      "population": t("coverage.population"), "registered": t("coverage.registered"), "flags": t("coverage.flags")})
     if rep["bulletin"]:
         with st.expander(t("overview.city"), expanded=False):
             city = pd.DataFrame(rep["bulletin"])
             city["county"] = [t("overview.computed_row", county=r.county) if r.computed else ("★ " if r.own else "") + r.county
                               for r in city.itertuples()]
-            st.dataframe(city, hide_index=True, width="stretch", key="overview_city", column_order=["county", "rate", "rate_16_60"],
-                         column_config={"county": t("field.county"), "rate": bar("coverage"), "rate_16_60": bar("coverage_16_60")})
+            ui.table(city, key="overview_city", pin="county",
+                     columns={"county": t("field.county"), "rate": bar("coverage"), "rate_16_60": bar("coverage_16_60")})
 
 st.subheader(t("overview.units"))
 cols = st.columns(2)
@@ -126,13 +126,11 @@ with st.expander(t("overview.reconciliation")):
         st.info(t("coverage.reconcile_none"))
     else:
         st.caption(t("coverage.reconcile_help", first=recon["first_day"], last=recon["last_day"], margin=ui.pct(recon["margin"])))
-        st.caption(t("coverage.reconcile_county", unplaced=f"{recon['county']['unplaced']:,}"))  # issue 20
-        st.dataframe(coverage_reconcile.with_county_row(recon, t("coverage.county_row")), hide_index=True, width="stretch", key="overview_reconcile",
-                     column_order=["township", "reported", "increase", "excess", "flagged", "unplaced", "scans"],
-                     column_config={"township": t("coverage.township"), "reported": t("coverage.reported"),
-                                    "unplaced": t("coverage.unplaced"), "scans": t("scans.col.scans"),
-                                    "increase": t("coverage.increase"), "excess": t("coverage.excess"),
-                                    "flagged": st.column_config.CheckboxColumn(t("coverage.flagged"))})
+        st.caption(t("coverage.reconcile_county", unplaced=ui.num(recon['county']['unplaced'])))  # issue 20
+        ui.table(coverage_reconcile.with_county_row(recon, t("coverage.county_row")), key="overview_reconcile", pin="township",
+                 columns={"township": t("coverage.township"), "excess": t("coverage.excess"),
+                          "flagged": st.column_config.CheckboxColumn(t("coverage.flagged")), "reported": t("coverage.reported"),
+                          "increase": t("coverage.increase"), "unplaced": t("coverage.unplaced"), "scans": t("scans.col.scans")})
 st.subheader(t("scans.daily"))  # issue 18: QR-code scans per day, by phone type
 scans = scan_counts.daily(db, last=day, county=county)
 if scans.empty:

@@ -39,7 +39,7 @@ with st.form("settings_form"):
     if versions := {v.id: f"{v.year} {t('coverage.kind.' + v.kind)} {v.source}" for v in coverage_store.list_versions(db)}:
         values["coverage_population_version"] = st.selectbox(
             t("coverage.population_version"), list(versions), list(versions).index(coverage_store.active_version(db, current).id),
-            format_func=versions.get, key="set_population_version")
+            format_func=versions.get, placeholder=ui.t("ui.choose"), key="set_population_version")
     st.caption(t("nav.outreach_overview"))  # outreach channels (issue 3)
     values["grid_idle_days"] = st.number_input(t("outreach.settings.grid_idle_days"), 1, 90, current["grid_idle_days"], key="set_grid_idle_days")
     values["school_push"] = st.date_input(t("outreach.settings.school_push"), outreach_figures.push_window(current), key="set_school_push")

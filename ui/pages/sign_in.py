@@ -31,8 +31,7 @@ if users.demo_mode(db):
     if demo:
         st.subheader(t("auth.demo_title"))
         st.info(t("auth.demo_help", password=users.DEMO_PASSWORD))
-        st.dataframe(
-            [{t("auth.username"): a["username"], t("users.role"): t(f"role.{a['role']}"),
-              t("users.display_name"): a["display_name"], t("account.scope"): ", ".join(a["scope"])} for a in demo],
-            hide_index=True, key="sign_in_demo",
-        )
+        ui.table([{**a, "role": t(f"role.{a['role']}"), "scope": ui.scope_names(db, a["scope"])} for a in demo],
+                 key="sign_in_demo", pin="username",
+                 columns={"username": t("auth.username"), "role": t("users.role"), "display_name": t("users.display_name"),
+                          "scope": t("account.scope")})

@@ -20,11 +20,13 @@ cols = {
     "round": st.column_config.TextColumn(t("sup.round")), "day": st.column_config.TextColumn(t("field.date")),
     "unit": st.column_config.TextColumn(t("field.unit")), "units": st.column_config.NumberColumn(t("sup.units_checked")),
     "checker": st.column_config.TextColumn(t("sup.checker")),
-    **{k: st.column_config.NumberColumn(t(f"sup.{k}"), format="%d") for k in ("checked", "installed", "registered", "compliant")},
-    "rate": st.column_config.ProgressColumn(t("sup.rate"), min_value=0.0, max_value=1.0, format="percent"),
+    **{k: ui.number_column(t(f"sup.{k}")) for k in ("checked", "installed", "registered", "compliant")},
+    "rate": ui.rate_column(t("sup.rate")),
     "flagged": st.column_config.CheckboxColumn(t("sup.flagged")),
     "signed_on": st.column_config.TextColumn(t("field.signed_on")), "signed_by": st.column_config.TextColumn(t("field.signed_by")),
+    "group": st.column_config.TextColumn(t("bulletin.col.group")),
 }
+pick = lambda *names: {name: cols[name] for name in names}  # noqa: E731 — the columns of one table, in order
 
 
 checks_tab, resp_tab, talks_tab = st.tabs([t("sup.tab.checks"), t("sup.tab.responsibility"), t("sup.tab.talks")])
@@ -42,9 +44,8 @@ with checks_tab:
     if rounds.empty:
         st.info(t("sup.no_rounds"))
     else:
-        st.dataframe(rounds, column_order=["round", "day", "units", "checked", "compliant", "rate"], column_config=cols,
-                     hide_index=True, width="stretch", key="sup_rounds")
-        round_id = st.selectbox(t("sup.round"), list(rounds["round_id"]), key="sup_round",
+        ui.table(rounds, key="sup_rounds", pin="round", columns=pick("round", "day", "units", "checked", "compliant", "rate"))
+        round_id = st.selectbox(t("sup.round"), list(rounds["round_id"]), placeholder=ui.t("ui.choose"), key="sup_round",
                                 format_func=lambda r: rounds.set_index("round_id").loc[r, "round"])
         table = supervision.compliance(db, round_id)
         a, b, c, d = st.columns(4)
@@ -52,13 +53,13 @@ with checks_tab:
         b.metric(t("sup.staff_checked"), int(table["checked"].sum()))
         c.metric(t("sup.rate"), ui.pct(table["compliant"].sum() / table["checked"].sum() if len(table) else None))
         d.metric(t("sup.flagged_units"), int(table["flagged"].sum()))
-        st.dataframe(table, column_order=["unit", "checked", "installed", "registered", "compliant", "rate", "flagged"],
-                     column_config=cols, hide_index=True, width="stretch", key="sup_compliance")
+        ui.table(table, key="sup_compliance", pin="unit",
+                 columns=pick("unit", "rate", "flagged", "checked", "installed", "registered", "compliant"))
         supervision_samples.render(db, me, int(round_id), units, today)  # issue 20: random samples, the round's report
         if me.is_admin:
             with st.expander(t("sup.record")):
                 unit_id = st.selectbox(t("field.unit"), list(units.index), format_func=lambda u: units.loc[u, "unit"],
-                                       key="sup_unit")
+                                       placeholder=ui.t("ui.choose"), key="sup_unit")
                 left, right = st.columns(2)
                 check_day = left.date_input(t("sup.check_day"), today, max_value=today, key="sup_check_day")
                 checker = right.text_input(t("sup.checker"), key="sup_checker")
@@ -76,11 +77,11 @@ with checks_tab:
                         t("sup.check_saved", checked=len(items)))
         st.subheader(t("sup.checks"))
         checks = supervision.list_checks(db, round_id)
-        st.dataframe(checks, column_order=["day", "unit", "checker", "checked", "installed", "registered", "rate"],
-                     column_config=cols, hide_index=True, width="stretch", key="sup_checks")
+        ui.table(checks, key="sup_checks", pin="unit",
+                 columns=pick("unit", "day", "rate", "checked", "installed", "registered", "checker"))
         if me.is_admin and not checks.empty:
             labels = {r.check_id: f"{r.day} {r.unit} {r.checker}" for r in checks.itertuples()}
-            chosen = st.selectbox(t("sup.checks"), list(labels), format_func=labels.get, key="sup_delete_pick")
+            chosen = st.selectbox(t("sup.checks"), list(labels), format_func=labels.get, placeholder=ui.t("ui.choose"), key="sup_delete_pick")
             if st.button(t("sup.delete_check"), key="sup_delete"):
                 ui.run_write(lambda: supervision.delete_check(db, me, int(chosen)), t("sup.deleted"))
 
@@ -95,22 +96,18 @@ with resp_tab:
     if missing.empty:
         st.success(t("letter.resp.all_signed"))
     else:
-        st.dataframe(missing, column_order=["unit", "group"], hide_index=True, width="stretch", key="resp_unsigned",
-                     column_config={"unit": cols["unit"], "group": st.column_config.TextColumn(t("bulletin.col.group"))})
+        ui.table(missing, key="resp_unsigned", pin="unit", columns=pick("unit", "group"))
     if me.is_admin:
         with st.expander(t("letter.resp.record"), expanded=not missing.empty):
             unit_id = st.selectbox(t("field.unit"), list(table["unit_id"]), format_func=lambda u: units.loc[u, "unit"],
-                                   key="resp_unit")
+                                   placeholder=ui.t("ui.choose"), key="resp_unit")
             left, right = st.columns(2)
             signed_on = left.date_input(t("field.signed_on"), today, max_value=today, key="resp_day")
             signed_by = right.text_input(t("field.signed_by"), key="resp_signer")
             if st.button(t("letter.resp.record"), type="primary", key="resp_save"):
                 ui.run_write(lambda: letters.sign(db, me, int(unit_id), signed_on, signed_by), t("letter.resp.saved"))
     st.subheader(t("letter.resp.signed_list"))
-    st.dataframe(pd.DataFrame(table[table["signed"]]).assign(status=lambda f: [t(f"resp.status.{s}") for s in f["status"]],
-                                                              scan=lambda f: f["scan"].fillna("")),
-                 column_order=["unit", "group", "signed_on", "signed_by", "status", "scan"],
-                 column_config={**cols, "group": st.column_config.TextColumn(t("bulletin.col.group")),
-                                "status": t("resp.status"), "scan": t("resp.scan")},
-                 hide_index=True, width="stretch", key="resp_signed")
+    ui.table(pd.DataFrame(table[table["signed"]]).assign(status=lambda f: [t(f"resp.status.{s}") for s in f["status"]]),
+             key="resp_signed", pin="unit", columns={**pick("unit", "group", "signed_on", "signed_by"),
+                                                     "status": t("resp.status"), "scan": t("resp.scan")})
     supervision_letters.render(db, me, table)  # issue 20: the letters as documents, the signed scans, the template

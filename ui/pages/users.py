@@ -15,14 +15,13 @@ accounts = users.list_users(db)
 unit_names = {u.code: f"{u.name} ({u.code})" for u in units.list_units(db)}
 role_label = {r: t(f"role.{r}") for r in access.ROLES}.get  # a plain lookup: widgets call it outside the run too
 
-st.dataframe(
-    [{t("users.username"): a["username"], t("users.display_name"): a["display_name"], t("users.role"): role_label(a["role"]),
-      t("account.scope"): ", ".join(a["scope"]), t("field.phone"): a["mobile"] or "", t("users.active"): a["active"],
-      t("users.locked_until"): a["locked_until"] or "",
-      t("users.last_sign_in"): a["last_sign_in"] or "", t("users.must_change"): a["must_change"], t("users.demo"): a["demo"]}
-     for a in accounts],
-    hide_index=True, width="stretch", key="users_table",
-)
+ui.table([{**a, "role": role_label(a["role"]), "scope": ui.scope_names(db, a["scope"])} for a in accounts], key="users_table",
+         pin="display_name", times=("locked_until", "last_sign_in"),
+         columns={"display_name": st.column_config.TextColumn(t("users.display_name"), width="small"),
+                  "username": t("users.username"), "role": t("users.role"), "scope": t("account.scope"), "mobile": t("field.phone"),
+                  "last_sign_in": t("users.last_sign_in"), "active": st.column_config.CheckboxColumn(t("users.active")),
+                  "locked_until": t("users.locked_until"), "must_change": st.column_config.CheckboxColumn(t("users.must_change")),
+                  "demo": st.column_config.CheckboxColumn(t("users.demo"))})
 
 
 def done(message):
@@ -34,8 +33,9 @@ new_tab, edit_tab = st.tabs([t("users.add"), t("users.edit")])
 with new_tab, st.form("users_new", clear_on_submit=False):
     name = st.text_input(t("users.username"), key="users_new_name")
     display = st.text_input(t("users.display_name"), key="users_new_display")
-    role = st.selectbox(t("users.role"), access.ROLES, format_func=role_label, key="users_new_role")
-    scope = st.multiselect(t("users.scope"), list(unit_names), format_func=unit_names.get, key="users_new_scope")
+    role = st.selectbox(t("users.role"), access.ROLES, format_func=role_label, placeholder=ui.t("ui.choose"), key="users_new_role")
+    scope = st.multiselect(t("users.scope"), list(unit_names), format_func=unit_names.get, key="users_new_scope",
+                           placeholder=t("ui.choose_units"))
     mobile = st.text_input(t("users.mobile"), key="users_new_mobile")
     password = st.text_input(t("users.initial_password"), type="password", key="users_new_password", autocomplete="new-password")
     if st.form_submit_button(t("users.create"), type="primary", key="users_create"):
@@ -48,15 +48,16 @@ with new_tab, st.form("users_new", clear_on_submit=False):
             done(t("users.created", user=created.name))
 
 with edit_tab:
-    chosen = st.selectbox(t("users.account"), [a["username"] for a in accounts], key="users_edit_name",
+    chosen = st.selectbox(t("users.account"), [a["username"] for a in accounts], placeholder=ui.t("ui.choose"), key="users_edit_name",
                           format_func=lambda n: next(f"{a['display_name']} ({n})" for a in accounts if a["username"] == n))
     account = next(a for a in accounts if a["username"] == chosen)
     with st.form(f"users_edit_{chosen}"):
         display = st.text_input(t("users.display_name"), account["display_name"], key=f"users_edit_display_{chosen}")
         role = st.selectbox(t("users.role"), access.ROLES, index=access.ROLES.index(account["role"]),
-                            format_func=role_label, key=f"users_edit_role_{chosen}")
+                            format_func=role_label, placeholder=ui.t("ui.choose"), key=f"users_edit_role_{chosen}")
         scope = st.multiselect(t("users.scope"), list(unit_names), default=[c for c in account["scope"] if c in unit_names],
-                               format_func=unit_names.get, key=f"users_edit_scope_{chosen}")
+                               format_func=unit_names.get, key=f"users_edit_scope_{chosen}",
+                               placeholder=t("ui.choose_units"))
         mobile = st.text_input(t("users.mobile"), account["mobile"] or "", key=f"users_edit_mobile_{chosen}")
         if st.form_submit_button(t("users.save"), type="primary", key=f"users_save_{chosen}"):
             try:
