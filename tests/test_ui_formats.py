@@ -40,7 +40,7 @@ def test_json_and_settings_read_as_words(db):
 
 MENUS = {  # user -> pages their menu leaves out (nothing to do there), and the page they open on
     "teacher_cx": ({"entry"}, "outreach_entry"),
-    "coord_gaj": ({"outreach_entry", "flyers"}, "entry"),
+    "coord_gaj": ({"outreach_entry"}, "entry"),  # flyers stay: a coordinator makes the staff's personal cards there
     "coord_cx": (set(), "entry"),
     "grid_cx": (set(), "outreach_entry"),
     "leader": (set(), "overview"),

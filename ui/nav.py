@@ -76,7 +76,8 @@ def _entry_units(db, me) -> bool:
 AVAILABLE = {
     "entry": _entry_units,
     "outreach_entry": lambda db, me: bool(outreach_entries.channels_for(db, me)),
-    "flyers": lambda db, me: bool(flyers_store.locations_for(db, me)),
+    # flyers for the user's places, or personal cards (一人一码, issue 18) for a coordinator's staff
+    "flyers": lambda db, me: me.role == COORDINATOR or bool(flyers_store.locations_for(db, me)),
 }
 
 

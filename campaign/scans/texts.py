@@ -96,4 +96,5 @@ TEXTS = {
     "scans.error.needs_external_url": ("二维码指向县里自建页面时，须先填写该页面地址。",
                                        "QR codes can lead to the county's own page once its address is set."),
     "scans.error.bad_dir": ("无法写入目录：{value}", "Cannot write to the folder: {value}"),
+    "demo.part.scans": ("二维码扫码", "QR-code scans"),
 }

@@ -247,6 +247,15 @@ def type_in_grid(grid, column: int, row: int, value: str, x: int):
     raise AssertionError(f"could not type {value!r} into row {row}, column {column}")
 
 
+def grid_column(page, column: str, unit: str, index=0) -> int:
+    """The whole number in the named column of the row whose pinned first cell is `unit` (the index-th dataframe)."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(index)
+    grid.locator("[role=gridcell]").first.wait_for(state="attached")
+    headers = [h.inner_text().strip() for h in grid.locator("[role=row]").first.locator("[role=columnheader]").all()]
+    row = next(r for r in grid_rows(page, index) if r[0] == unit)
+    return int(row[headers.index(column)].replace(",", ""))
+
+
 def grid_rows(page, index=0) -> list[list[str]]:
     """The visible cells of the index-th dataframe, from the grid's accessible table."""
     grid = page.locator('[data-testid="stDataFrame"]').nth(index)

@@ -11,7 +11,7 @@ from campaign import features
 from campaign.infra.i18n import t
 from campaign.installs import entries
 from campaign.org import access
-from tests.e2e.conftest import ROOT, free_port, grid_rows, navigate, new_page, page_problems, settle, sign_in
+from tests.e2e.conftest import ROOT, free_port, grid_column, navigate, new_page, page_problems, settle, sign_in
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import serve  # noqa: E402
@@ -38,8 +38,8 @@ def node(page) -> str:
 
 
 def township_installs(page, name="城厢镇") -> int:
-    """城厢镇's installs to date in the rankings' township table (rank, unit, completion, installs, …)."""
-    return int(next(r for r in grid_rows(page, 0) if r[1] == name)[3])
+    """城厢镇's installs to date in the rankings' township table (the unit pinned first)."""
+    return grid_column(page, t("rank.installs", "zh"), name)
 
 
 def test_sessions_stick_and_writes_show_on_every_process(cluster, browser):

@@ -7,7 +7,7 @@ import pytest
 
 from campaign.infra import clock
 from campaign.infra.i18n import t
-from tests.e2e.conftest import grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, type_in_grid
+from tests.e2e.conftest import grid_column, grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, type_in_grid
 
 pytestmark = pytest.mark.e2e
 UNIT = "城厢镇"  # coord_cx's township in the demo county
@@ -21,9 +21,9 @@ def locked_day(lang: str) -> dt.date:
     return now.date() - dt.timedelta(days=(1 if now.hour >= 12 else 2) + (lang == "en"))
 
 
-def installs_of(page) -> int:
-    """城厢镇's installs to date in the rankings' township table (rank, unit, completion, installs, …)."""
-    return int(next(r for r in grid_rows(page, 0) if r[1] == UNIT)[3])
+def installs_of(page, lang) -> int:
+    """城厢镇's installs to date in the rankings' township table (the unit pinned first)."""
+    return grid_column(page, t("rank.installs", lang), UNIT)
 
 
 def choose_day(page, day: dt.date) -> None:
@@ -42,7 +42,7 @@ def test_a_coordinator_asks_the_administrator_approves_and_the_correction_moves_
     page = new_page(browser, locale)
     sign_in(page, server, "coord_cx", lang)
     navigate(page, "rankings", lang)
-    before = installs_of(page)
+    before = installs_of(page, lang)
 
     navigate(page, "entry", lang)
     choose_day(page, day)
@@ -71,11 +71,11 @@ def test_a_coordinator_asks_the_administrator_approves_and_the_correction_moves_
     new = int(old or 0) + 7
     type_in_grid(grid, 1, 0, str(new), x=200)  # the column after the names, on a desktop-wide grid
     settle(page)
-    page.get_by_role("button", name=t("entry.save", lang), exact=True).click()
-    page.get_by_text(t("entry.saved", lang, new=0 if old else 1, corrected=1 if old else 0, unchanged=0)).wait_for()
+    page.get_by_test_id("stButton").filter(has_text=t("entry.save", lang)).first.click()  # above the grid (issue 17)
+    page.get_by_text(t("entry.saved", lang, new=0 if old else 1, corrected=1 if old else 0, unchanged=0)).first.wait_for()
     shot(page, f"journey6-corrected-{lang}")
 
     navigate(page, "rankings", lang)
-    assert installs_of(page) == before + new - int(old or 0)
+    assert installs_of(page, lang) == before + new - int(old or 0)
     assert page_problems(page) == []
     page.context.close()

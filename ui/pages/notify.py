@@ -46,11 +46,12 @@ st.subheader(t("notify.channels"))
 if not listed:
     st.info(t("notify.none"))
 else:
-    st.dataframe([{t("notify.col.name"): c["name"], t("notify.kind"): kind_label(c["kind"]), t("notify.col.lang"): lang_label(c["lang"]),
-                   t("notify.url"): c["url"], t("notify.col.secret"): c["secret"],
-                   t("notify.subscriptions"): "；".join(f"{message_label(s['message'])}（{unit_label(s['unit_id'])}）"
-                                                        for s in c["subscriptions"])} for c in listed],
-                 hide_index=True, width="stretch", key="notify_channels")
+    ui.table([{"name": c["name"], "kind": kind_label(c["kind"]), "lang": lang_label(c["lang"]), "url": c["url"],
+               "secret": c["secret"], "subscriptions": "；".join(f"{message_label(s['message'])}（{unit_label(s['unit_id'])}）"
+                                                               for s in c["subscriptions"])} for c in listed],
+             key="notify_channels", pin="name",
+             columns={"name": t("notify.col.name"), "kind": t("notify.kind"), "subscriptions": t("notify.subscriptions"),
+                      "lang": t("notify.col.lang"), "url": t("notify.url"), "secret": t("notify.col.secret")})
 
 with st.expander(t("notify.add"), expanded=not listed), st.form("notify_add", clear_on_submit=True):
     name = st.text_input(t("notify.name"), key="notify_add_name")
@@ -124,8 +125,10 @@ else:
         parts += [t(f"notify.note.image.{image}", count=count)] if image else []
         return "；".join(parts + ([t("notify.note.forced")] if row["copy"] else []))
 
-    st.dataframe([{t("notify.col.at"): (r["finished_at"] or r["claimed_at"])[:19].replace("T", " "), t("notify.col.message"): message_label(r["message"]),
-                   t("notify.col.day"): r["day"], t("notify.col.channel"): r["channel"],
-                   t("notify.col.status"): t(f"notify.status.{r['status']}"), t("notify.col.attempts"): r["attempts"],
-                   t("notify.col.answer"): robots.answer_text(r["kind"], r["answer"], lang), t("notify.col.note"): note(r)}
-                  for r in log.to_dict("records")], hide_index=True, width="stretch", key="notify_log")
+    ui.table([{"at": r["finished_at"] or r["claimed_at"], "message": message_label(r["message"]), "day": r["day"],
+               "channel": r["channel"], "status": t(f"notify.status.{r['status']}"), "attempts": r["attempts"],
+               "answer": robots.answer_text(r["kind"], r["answer"], lang), "note": note(r)} for r in log.to_dict("records")],
+             key="notify_log", pin="at", times=("at",),
+             columns={"at": t("notify.col.at"), "message": t("notify.col.message"), "status": t("notify.col.status"),
+                      "channel": t("notify.col.channel"), "day": t("notify.col.day"), "attempts": t("notify.col.attempts"),
+                      "answer": t("notify.col.answer"), "note": t("notify.col.note")})
