@@ -1,5 +1,6 @@
 """Opening the database (path, pragmas) and write transactions. Migrations: campaign.features.connect."""
 
+import collections
 import os
 import sqlite3
 import threading
@@ -39,19 +40,27 @@ class _Turns:
     take it one after another in arrival order and only ever contend with other processes."""
 
     def __init__(self):
-        self._changed = threading.Condition()
-        self._next = self._serving = 0
+        self._lock = threading.Lock()
+        self._waiting: collections.deque = collections.deque()
+        self._busy = False
 
     def __enter__(self):
-        with self._changed:
-            ticket, self._next = self._next, self._next + 1
-            while ticket != self._serving:
-                self._changed.wait()
+        with self._lock:
+            if not self._busy:
+                self._busy = True
+                return
+            mine = threading.Lock()
+            mine.acquire()
+            self._waiting.append(mine)
+        mine.acquire()  # released by the writer before: the turn is handed straight over
 
     def __exit__(self, *exc):
-        with self._changed:
-            self._serving += 1
-            self._changed.notify_all()
+        # Only the next writer is woken (waking all of them to compare tickets costs O(n) per turn under a rush).
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().release()
+            else:
+                self._busy = False
 
 
 _TURNS: dict[str, _Turns] = {}
