@@ -99,10 +99,10 @@ def test_headline(made):
 
 def test_headline_lines_in_chinese(made):
     lines = dict(bulletin_render.headline_lines(made))
-    assert lines["注册覆盖率"] == "61.7%（市目标 70.0%，还差 500 人）（2026年11月21日数据）"
-    assert lines["16-60岁注册覆盖率"] == "83.3%（市目标 95.0%，还差 490 人）（2026年11月21日数据）"
+    assert lines["注册覆盖率"] == "61.67%（市目标 70.00%，还差 500 人）（2026年11月21日数据）"
+    assert lines["16-60岁注册覆盖率"] == "83.33%（市目标 95.00%，还差 490 人）（2026年11月21日数据）"
     assert lines["全市排名"] == "第 2 名（16-60岁第 1 名），共 3 个县（市、区）；市2026年11月25日通报第 2 名"
-    assert lines["累计安装"] == "80 个 / 任务 180 个，完成率 44.4%"
+    assert lines["累计安装"] == "80 个 / 任务 180 个，完成率 44.44%"
     assert lines["当日未报单位"] == "2 / 5" and lines["约谈单位"] == "2" and lines["分渠道推广累计安装"] == "289"
 
 
@@ -142,7 +142,7 @@ def test_letters_and_spot_checks_reach_the_headline(county):
     letters.mark_sent(county, ADMIN, letter, "2026-11-18")
     lines = dict(bulletin_render.headline_lines(bulletin.build(county, DAY)))
     assert lines["提示函"] == "已发 1 份，已回复 0 份，逾期 1 份"
-    assert lines["最近一轮督导抽查"] == "第一轮督导：抽查 1 人，合格率 0.0%，1 个单位低于 90.0%"
+    assert lines["最近一轮督导抽查"] == "第一轮督导：抽查 1 人，合格率 0.00%，1 个单位低于 90.00%"
 
 
 # ---- the files ---------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_excel_has_a_sheet_per_table_with_chinese_headers(made):
     assert ranking[0] == ["名次", "单位", "人数", "任务数", "累计安装", "当日新增", "完成率", "较前日(百分点)", "名次变化", "当日未报"]
     assert ranking[1][:7] == [1, "乙镇", 1, 30, 15, 5, 0.5] and ranking[1][7] == pytest.approx(16.666667)
     assert ranking[2][1] == "甲镇" and ranking[2][9] == "未报"
-    assert book["乡镇（社区）排名"]["G2"].number_format == "0.0%"
+    assert book["乡镇（社区）排名"]["G2"].number_format == "0.00%"
     outreach = [[c.value for c in row] for row in book["分渠道推广"].iter_rows()]
     assert outreach[0] == ["渠道", "单位数", "对象数", "已触达", "触达率", "累计安装", "当日安装", "覆盖率"]
     assert [r[0] for r in outreach[1:]] == ["学校（家长）", "网格（住户）", "企业（员工）", "服务窗口"]
@@ -175,19 +175,49 @@ def test_pdf_is_a4_and_holds_the_names_and_figures(made):
     reader = PdfReader(io.BytesIO(data))
     assert all([round(float(v)) for v in page.mediabox[2:]] == [595, 842] for page in reader.pages)
     text = pdf_text(data)
-    for expected in ("测试县国家反诈中心APP推广工作通报", "2026年11月26日", "61.7%", "还差 500 人", "第 2 名", "共 3 个县",
+    for expected in ("测试县国家反诈中心APP推广工作通报", "2026年11月26日", "61.67%", "还差 500 人", "第 2 名", "共 3 个县",
                      "乙镇", "甲镇", "县一局", "县二局", "县三局", "邻县", "远县", "约谈名单", "学校（家长）", "160",
-                     "+16.7", "44.4%", "↑2", "未报"):
+                     "+16.7", "44.44%", "↑2", "未报"):
         assert expected in text, expected
 
 
 def test_png_is_a_long_phone_image(made):
     image = Image.open(io.BytesIO(bulletin_render.png_bytes(made)))
     assert image.format == "PNG" and image.mode == "RGB"
-    assert image.size == (1080, 3782)  # 1080 px wide (a phone at 3×); this county's content is 3,782 px long
+    assert image.size == (1080, 3951)  # 1080 px wide (a phone at 3×); this county's content is 3,951 px long
     assert image.getpixel((5, 5)) == bulletin_render.RED  # the title band
     english = Image.open(io.BytesIO(bulletin_render.png_bytes(made, "en")))
     assert english.width == 1080 and english.height > 1080
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_cell_of_the_phone_image_is_cut(demo_db, lang):
+    """Every header and cell of the PNG's tables is drawn whole: wrapped within its column, never shortened."""
+    from PIL import ImageDraw
+
+    from campaign.infra.fonts import pil_font
+
+    made = bulletin.build(demo_db, "2026-11-28")
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    width = bulletin_render.PNG_WIDTH - 96
+    for key in bulletin_render.PNG_SECTIONS:
+        columns = bulletin_render.PNG_COLUMNS[key]
+        lefts, header_lines, rows = bulletin_render.png_table_layout(draw, made, key, lang, 48, width)
+        limits = [right - left - 16 for left, right in zip(lefts, lefts[1:] + [48 + width])]
+        shown = [[bulletin_render.header(c, lang) for c in columns]] + [
+            [bulletin_render.cell(c, v, lang) for c, v in zip(columns, row)]
+            for row in made.tables[key][columns].itertuples(index=False)]
+        for size, texts, cells in zip([26] + [30] * len(rows), shown, [header_lines] + rows):
+            for text, lines, limit in zip(texts, cells, limits):
+                assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (key, text, lines)
+                assert all(draw.textlength(line, font=pil_font(size)) <= limit for line in lines), (key, lines)
+
+
+def test_the_bulletin_gives_rates_as_the_city_ranks_them(demo_db):
+    """Two decimals everywhere (the city's bulletin says 54.94%), in the PDF and the phone image's cards."""
+    made = bulletin.build(demo_db, "2026-11-28")
+    assert "54.94%" in pdf_text(bulletin_render.pdf_bytes(made))
+    assert bulletin_render.cards(made)[0][1] == "54.94%" and bulletin_render.cards(made)[1][1] == "93.67%"
 
 
 def test_charts_render_without_a_browser(made):
@@ -226,4 +256,4 @@ def test_demo_bulletin_has_real_coverage_and_outreach(demo_db):
     assert len(made.tables["rank_township"]) == 10 and len(made.tables["rank_department"]) == 109
     assert made.headline["letters"]["sent"] == 7 and made.headline["supervision"]["round"] == "第三轮督导"
     text = pdf_text(bulletin_render.pdf_bytes(made))
-    assert f"{report['coverage']:.1%}" in text and "城厢镇" in text
+    assert f"{report['coverage']:.2%}" in text and "城厢镇" in text

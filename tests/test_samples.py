@@ -187,7 +187,7 @@ def test_the_round_report_with_what_followed(county):
     assert (d2["seed"], d2["rate"], d2["flagged"], d2["letters"]) == (None, 1.0, False, [])
     text = "".join(page.extract_text().replace("\x00", "") for page in PdfReader(io.BytesIO(round_report.pdf_bytes(report))).pages)
     for expected in ("第一轮抽查情况报告", "随机种子 3，从 12 人中随机抽取 4 人", "查无此人", "已安装未注册；第二轮复查：已安装并注册",
-                     "人工选定人员", letters.get_letter(db, letter).number, "合格率 66.7%"):
+                     "人工选定人员", letters.get_letter(db, letter).number, "合格率 66.67%"):
         assert "".join(expected.split()) in "".join(text.split()), expected
 
 

@@ -83,15 +83,15 @@ def test_problems_from_a_failed_spot_check(county):
     assert problems[1]["params"] == {"day": "2026-11-26", "completion": pytest.approx(1 / 3), "rank": 2, "units": 2,
                                      "group": "township", "installs": 20, "quota": 60, "staff": 2, "at_quota": 0}
     assert [letters.problem_text(p) for p in problems] == [
-        "2026年11月25日第一轮督导抽查你单位干部职工2人，已安装2人、已注册1人，合格率50.0%，低于90.0%的要求。",
-        "截至2026年11月26日，你单位在职2人，任务数60个，已安装20个，任务完成率33.3%，在乡镇（社区）2个单位中排第2名，达标0人。",
+        "2026年11月25日第一轮督导抽查你单位干部职工2人，已安装2人、已注册1人，合格率50.00%，低于90.00%的要求。",
+        "截至2026年11月26日，你单位在职2人，任务数60个，已安装20个，任务完成率33.33%，在乡镇（社区）2个单位中排第2名，达标0人。",
         "你单位已连续2日处于乡镇（社区）排名后1名，列入约谈名单。",
         "2026年11月26日你单位未报送安装数据。",
         "联络员未按时报送",
     ]
     assert letters.problem_text(problems[0], "en") == (
-        "On 25 Nov 2026 (第一轮督导) 2 of your staff were checked: 2 installed, 1 registered; compliance 50.0%, "
-        "below the required 90.0%.")
+        "On 25 Nov 2026 (第一轮督导) 2 of your staff were checked: 2 installed, 1 registered; compliance 50.00%, "
+        "below the required 90.00%.")
 
 
 def test_a_passed_check_is_not_called_a_failure(county):
@@ -204,7 +204,7 @@ def test_letter_pdf_states_the_unit_problems_figures_and_deadline(letter):
     assert len(reader.pages) == 1 and [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842]  # A4
     text = text_of(pdf).replace("\n", "")
     for expected in ("测试县打击治理电信网络诈骗违法犯罪工作领导小组办公室", "测反诈提〔2026〕1号", "提示函", "甲镇：",
-                     "抽查你单位干部职工2人", "合格率50.0%", "低于90.0%", "任务完成率33.3%", "排第2名",
+                     "抽查你单位干部职工2人", "合格率50.00%", "低于90.00%", "任务完成率33.33%", "排第2名",
                      "2026年12月3日前", "2026年11月26日"):
         assert expected in text, expected
 
@@ -218,14 +218,14 @@ def test_pdftotext_agrees(letter):
 
 def test_letter_pdf_in_english(letter):
     text = text_of(letters_render.pdf_bytes(letter, "en")).replace("\n", " ")
-    assert "To: 甲镇" in text and "compliance 50.0%" in text and "3 Dec 2026" in text
+    assert "To: 甲镇" in text and "compliance 50.00%" in text and "3 Dec 2026" in text
 
 
 def test_letter_docx_is_editable_and_says_the_same(letter):
     doc = Document(io.BytesIO(letters_render.docx_bytes(letter)))
     text = "\n".join(p.text for p in doc.paragraphs)
     pdf_text = letters_render.paragraphs(letter)
-    assert pdf_text["head"] in text and "甲镇：" in text and "合格率50.0%" in text and "2026年12月3日" in text
+    assert pdf_text["head"] in text and "甲镇：" in text and "合格率50.00%" in text and "2026年12月3日" in text
     assert round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].page_height.mm) == 297  # A4
     assert letters_render.file_name(letter, "docx") == "提示函-测反诈提〔2026〕1号-甲镇.docx"
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from campaign import demo, features
 from campaign.infra import db as database
-from campaign.infra import clock, i18n, settings
+from campaign.infra import clock, formats, i18n, settings
 from campaign.infra.errors import CampaignError, RowsRejected
 from ui import auth as ui_auth
 
@@ -159,7 +159,7 @@ def num(value) -> str:
 
 def pct(value) -> str:
     """The app's one percentage format, two decimals as the city ranks: 54.94% ("—" when missing)."""
-    return "—" if missing(value) else f"{value:.2%}"
+    return formats.pct(value)
 
 
 def when(value) -> str:

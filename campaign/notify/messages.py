@@ -4,6 +4,7 @@ figures the owning features compute; the words come from the texts in the channe
 """
 
 from campaign.infra import i18n
+from campaign.infra.formats import pct
 from campaign.notify.robots import Message, line, pair
 from campaign.supervision import bulletin_render
 from campaign.supervision.letters import format_day
@@ -11,10 +12,6 @@ from campaign.supervision.letters import format_day
 
 def _t(key, lang, **params):
     return i18n.t(key, lang, **params)
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{value:.1%}"
 
 
 def bulletin(made, lang: str = "zh", image: bytes | None = None) -> Message:
@@ -49,7 +46,7 @@ def laggards(day, listed: list[dict], days: int, bottom: int, lang: str = "zh", 
     else:
         lines = [line(_t("notify.laggards.intro", lang, count=len(listed), days=days, bottom=bottom))]
         lines += [line(_t("notify.laggards.row", lang, i=i, unit=u["unit"], group=_t(f"group.{u['group']}", lang),
-                          rank=u["rank"], completion=_pct(u["completion"]))) for i, u in enumerate(listed, 1)]
+                          rank=u["rank"], completion=pct(u["completion"]))) for i, u in enumerate(listed, 1)]
     if previous is not None:
         names = [u["unit"] for u in listed]
         sep = "、" if lang == "zh" else ", "

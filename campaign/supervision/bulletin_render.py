@@ -10,6 +10,7 @@ import re
 import pandas as pd
 
 from campaign.infra import exports, i18n
+from campaign.infra.formats import pct
 from campaign.infra.fonts import FAMILY, matplotlib_family, new_pdf, pil_font
 from campaign.supervision.bulletin import TABLES, Bulletin
 from campaign.supervision.letters import format_day
@@ -25,10 +26,6 @@ MUTED = (110, 110, 110)
 
 # ---- words and figures -------------------------------------------------------------------
 
-def _pct(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
-
-
 def _int(value) -> str:
     return "—" if value is None or pd.isna(value) else f"{int(value):,}"
 
@@ -39,7 +36,7 @@ def cell(column: str, value, lang: str = "zh") -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     if column in PERCENT:
-        return _pct(value)
+        return pct(value)
     if column in POINTS:
         return f"{value * 100:+.1f}"
     if column == "rank_change":
@@ -75,9 +72,9 @@ def headline_lines(b: Bulletin, lang: str = "zh") -> list[tuple[str, str]]:
     else:
         targets, gap = cover["targets"] or {}, cover["gap"] or {}
         for key in ("coverage", "coverage_16_60"):
-            value = _pct(cover[key])
+            value = pct(cover[key])
             if targets.get(key) is not None:
-                value = t("bulletin.h.vs_target", value=value, target=_pct(targets[key]), gap=_int(gap.get(key)))
+                value = t("bulletin.h.vs_target", value=value, target=pct(targets[key]), gap=_int(gap.get(key)))
             if cover["as_of"] != b.day.isoformat():  # the latest snapshot may be older than the bulletin
                 value += t("bulletin.h.as_of", day=format_day(cover["as_of"], lang) if cover["as_of"] else "—")
             lines.append((t(f"bulletin.h.{key}"), value))
@@ -91,13 +88,13 @@ def headline_lines(b: Bulletin, lang: str = "zh") -> list[tuple[str, str]]:
             lines.append((t("bulletin.h.city_rank"), value))
     lines += [
         (t("bulletin.h.installs"), t("bulletin.h.installs_value", installs=_int(h["installs"]), quota=_int(h["quota_total"]),
-                                     completion=_pct(h["completion"]))),
+                                     completion=pct(h["completion"]))),
         (t("bulletin.h.installs_day"), _int(h["installs_day"])),
         (t("bulletin.h.needed"), t("bulletin.h.needed_value", per_day=_int(h["needed_per_day"]), days=h["days_left"])),
         (t("bulletin.h.staff_at_quota"), f"{_int(h['staff_at_quota'])} / {_int(h['staff'])}"),
     ]
     for group, figures in h["groups"].items():
-        lines.append((t(f"group.{group}"), t("bulletin.h.group_value", completion=_pct(figures["completion"]),
+        lines.append((t(f"group.{group}"), t("bulletin.h.group_value", completion=pct(figures["completion"]),
                                              units=figures["units"], no_report=figures["no_report"])))
     lines += [
         (t("bulletin.h.no_report"), f"{h['units_no_report']} / {h['units']}"),
@@ -108,7 +105,7 @@ def headline_lines(b: Bulletin, lang: str = "zh") -> list[tuple[str, str]]:
     sup = h["supervision"]
     if sup:
         lines.append((t("bulletin.h.supervision"), t("bulletin.h.supervision_value", round=sup["round"],
-                      checked=sup["checked"], rate=_pct(sup["rate"]), flagged=sup["flagged"], min_rate=_pct(sup["min_rate"]))))
+                      checked=sup["checked"], rate=pct(sup["rate"]), flagged=sup["flagged"], min_rate=pct(sup["min_rate"]))))
     return lines
 
 
@@ -145,7 +142,7 @@ def xlsx_bytes(b: Bulletin, lang: str = "zh") -> bytes:
             ws.append([_excel_value(c, v, lang) for c, v in zip(columns, row)])
         for index, column in enumerate(columns, start=1):
             letter = get_column_letter(index)
-            fmt = "0.0%" if column in PERCENT else ("+0.0;-0.0;0.0" if column in POINTS else None)
+            fmt = "0.00%" if column in PERCENT else ("+0.0;-0.0;0.0" if column in POINTS else None)
             for c in ws[letter][1:]:
                 if isinstance(c.value, str):
                     c.data_type = "s"
@@ -189,7 +186,7 @@ def township_chart(b: Bulletin, lang: str = "zh", *, width_in: float = 7.0, dpi:
     bars = ax.barh(list(frame["unit"]), values, color=[_bar_color(v) for v in values])
     for bar, value, change in zip(bars, values, frame["change"]):
         ax.text(bar.get_width() + 0.01, bar.get_y() + bar.get_height() / 2,
-                f"{value:.1%}（{change * 100:+.1f}）" if lang == "zh" else f"{value:.1%} ({change * 100:+.1f})",
+                f"{pct(value)}（{change * 100:+.1f}）" if lang == "zh" else f"{pct(value)} ({change * 100:+.1f})",
                 va="center", fontsize=9, family=family)
     ax.set_xlim(0, max(1.0, max(values, default=0) + 0.25))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
@@ -339,7 +336,7 @@ PNG_COLUMNS = {
     "outreach": ["channel", "units", "installs", "installs_on_day", "coverage"],
     "city": ["rank", "county", "rate", "rate_16_60"],
 }
-PNG_SHARES = {"unit": 3.0, "county": 2.4, "group": 2.2, "channel": 1.8}
+PNG_SHARES = {"unit": 3.0, "county": 2.4, "group": 2.2, "channel": 1.8, "rank": 0.8, "completion": 1.6, "change": 1.5}
 
 
 def png_bytes(b: Bulletin, lang: str = "zh") -> bytes:
@@ -391,15 +388,15 @@ def cards(b: Bulletin, lang: str = "zh") -> list[tuple[str, str, str]]:
             result.append((t(f"bulletin.h.{key}"), "—", t("bulletin.no_coverage")))
             continue
         target = (cover["targets"] or {}).get(key)
-        note = t("bulletin.card.target", target=_pct(target)) if target is not None else t("bulletin.card.no_target")
-        result.append((t(f"bulletin.h.{key}"), _pct(cover[key]), note))
+        note = t("bulletin.card.target", target=pct(target)) if target is not None else t("bulletin.card.no_target")
+        result.append((t(f"bulletin.h.{key}"), pct(cover[key]), note))
     rank = cover and cover["city_rank"]
     if rank:
         result.append((t("bulletin.h.city_rank"), t("bulletin.card.rank", rank=_int(rank["coverage"])),
                        t("bulletin.card.counties", counties=rank["counties"])))
     else:
         result.append((t("bulletin.h.city_rank"), "—", t("bulletin.card.no_city")))
-    result.append((t("bulletin.card.completion"), _pct(h["completion"]),
+    result.append((t("bulletin.card.completion"), pct(h["completion"]),
                    t("bulletin.card.new", installs=_int(h["installs_day"]))))
     return result
 
@@ -422,22 +419,29 @@ def _counted(label: str, count: int, lang: str) -> str:
     return f"{label}（{count}）" if lang == "zh" else f"{label} ({count})"
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9.,:%+\-/~]+|\s+|.", re.S)
+_NO_LINE_START = set("、，。；：！？）》」』”’")
+_TOKEN = re.compile(r"[A-Za-z0-9.,:%+\-/~()]+|\s+|.", re.S)
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:
-    """Lines no wider than `width`; numbers and Latin words are never split, Chinese breaks anywhere."""
+    """Lines no wider than `width`; numbers and Latin words are split only when one alone is wider, Chinese breaks
+    anywhere."""
     lines, current = [], ""
     for token in _TOKEN.findall(str(text)):
         if token == "\n":
             lines.append(current)
             current = ""
             continue
-        if current and draw.textlength(current + token, font=font) > width:
+        if draw.textlength(current + token, font=font) <= width or (token in _NO_LINE_START and current.strip()):
+            current += token  # a closing mark hangs at the end of its line rather than open the next
+            continue
+        if current.strip():
             lines.append(current.rstrip())
-            current = token.lstrip()
-        else:
-            current += token
+        current = token.lstrip()
+        while len(current) > 1 and draw.textlength(current, font=font) > width:  # one word wider than the line
+            cut = next(i for i in range(len(current), 0, -1) if draw.textlength(current[:i], font=font) <= width or i == 1)
+            lines.append(current[:cut])
+            current = current[cut:]
     lines.append(current)
     return lines
 
@@ -458,37 +462,36 @@ def _heading(draw, text, x, y, width) -> int:
 
 
 def _png_table(draw, b, key, lang, x, y, width) -> int:
-    columns = PNG_COLUMNS[key]
     frame = b.tables[key]
     y = _heading(draw, _counted(i18n.t(f"bulletin.sheet.{key}", lang), len(frame), lang), x, y, width)
     if frame.empty:
         return _text(draw, i18n.t("bulletin.none", lang), x, y, width, 32, fill=MUTED)
-    shares = [PNG_SHARES.get(c, 1.3) for c in columns]
-    lefts, at = [], x
-    for share in shares:
-        lefts.append(at)
-        at += int(width * share / sum(shares))
-    font, small, row_h = pil_font(30), pil_font(26), 50
-    draw.rectangle([x, y, x + width, y + row_h], fill=(230, 230, 230))
-    for left, share, column in zip(lefts, shares, columns):
-        draw.text((left + 8, y + 10), _fit(draw, header(column, lang), small, int(width * share / sum(shares)) - 12),
-                  font=small, fill=MUTED)
-    y += row_h
-    for index, row in enumerate(frame[columns].itertuples(index=False)):
-        if index % 2:
-            draw.rectangle([x, y, x + width, y + row_h], fill=GREY)
-        for left, share, column, value in zip(lefts, shares, columns, row):
-            text = _fit(draw, cell(column, value, lang), font, int(width * share / sum(shares)) - 12)
-            draw.text((left + 8, y + 8), text, font=font, fill=INK)
-        y += row_h
+    lefts, header_lines, rows = png_table_layout(draw, b, key, lang, x, width)
+    for index, (cells, size, fill) in enumerate([(header_lines, 26, MUTED)] + [(row, 30, INK) for row in rows]):
+        height = max(len(lines) for lines in cells) * int(size * 1.3) + 18
+        if index == 0 or index % 2 == 0:
+            draw.rectangle([x, y, x + width, y + height], fill=(230, 230, 230) if index == 0 else GREY)
+        for left, lines in zip(lefts, cells):
+            for number, line in enumerate(lines):
+                draw.text((left + 8, y + 9 + number * int(size * 1.3)), line, font=pil_font(size), fill=fill)
+        y += height
     return y
 
 
-def _fit(draw, text: str, font, limit: int) -> str:
-    """The text, shortened with an ellipsis to fit `limit` pixels."""
-    while draw.textlength(text, font=font) > limit and len(text) > 2:
-        text = text[:-2] + "…"
-    return text
+def png_table_layout(draw, b, key, lang, x, width):
+    """Where a table of the phone image goes: each column's left edge, then the header's and each row's cells as
+    wrapped lines that fit their column (nothing is cut)."""
+    columns = PNG_COLUMNS[key]
+    shares = [PNG_SHARES.get(c, 1.3) for c in columns]
+    lefts, limits, at = [], [], x
+    for share in shares:
+        lefts.append(at)
+        limits.append(int(width * share / sum(shares)) - 16)
+        at += int(width * share / sum(shares))
+    header_lines = [_wrap(draw, header(c, lang), pil_font(26), limit) for c, limit in zip(columns, limits)]
+    rows = [[_wrap(draw, cell(c, value, lang), pil_font(30), limit) for c, value, limit in zip(columns, row, limits)]
+            for row in b.tables[key][columns].itertuples(index=False)]
+    return lefts, header_lines, rows
 
 
 def file_name(day, suffix: str, lang: str = "zh") -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 from campaign.coverage.rules import county_key
 from campaign.infra import audit, clock, i18n, settings
 from campaign.infra.db import write
+from campaign.infra.formats import pct
 from campaign.infra.errors import FileRejected, InvalidValue, NotFound, RowError
 from campaign.infra.imports import ImportKind
 from campaign.infra.parse import parse_date
@@ -207,7 +208,7 @@ def problem_text(problem: dict, lang: str = "zh") -> str:
     params = dict(problem.get("params") or {})
     for key, value in params.items():
         if key in PERCENT_KEYS and isinstance(value, (int, float)):
-            params[key] = f"{value:.1%}"
+            params[key] = pct(value)
         elif key == "day" and value:
             params[key] = format_day(value, lang)
         elif key == "group":

@@ -8,6 +8,7 @@ from fpdf.fonts import FontFace
 
 from campaign.infra import clock, i18n, settings
 from campaign.infra.fonts import FAMILY, new_pdf
+from campaign.infra.formats import pct
 from campaign.org import access
 from campaign.supervision import letters, samples
 from campaign.supervision import spot_checks as supervision
@@ -83,7 +84,6 @@ def build(db, actor, round_id: int, today=None) -> dict:
 def pdf_bytes(report: dict, lang: str = "zh") -> bytes:
     """The report on A4: the round's figures, then a section per unit with its people and what followed."""
     t = lambda key, **params: i18n.t(key, lang, **params)  # noqa: E731
-    pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
     pdf = new_pdf()
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=16)
