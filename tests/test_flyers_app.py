@@ -330,6 +330,23 @@ def test_page_makes_a_pdf_and_logs_it(county_path):
     log = flyers_store.print_log(features.connect(county_path))
     assert log[["kind", "code", "copies", "pieces", "actor"]].values.tolist() == [["cards", "G1-01", 2, 24, "grid"]]
     assert len(at.dataframe) == 1  # the print log below
+    # on a phone the download appears where one tapped: above the make buttons, not below the fold (issue 17)
+    order = [getattr(node, "type", "") + ":" + str(getattr(node, "key", "")) for node in _in_order(at.main)]
+    assert order.index("download_button:flyers_download_pdf") < order.index("button:flyers_make")
+
+
+def _in_order(node):
+    """Every element of a page, top to bottom."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _in_order(child)
+
+
+def test_no_empty_column_beside_the_copies(county_path):
+    at = open_page(county_path, "flyers", user="admin")
+    for kind in ("poster", "slip", "cards"):  # (cards a page sit beside the copies)
+        at.radio(key="flyers_kind").set_value(kind).run()
+        assert errors(at) == [] and all(column.children for column in at.columns), kind
 
 
 def test_page_batch_for_a_school(county_path):

@@ -44,8 +44,8 @@ else:
                              format_func=lambda g: groups.get(g) or t("flyers.all_townships"))
     chosen, label = flyers_store.pick(locations, batch, group), f"{batch}-{group or 'all'}"
 
-left, right = st.columns(2)
 cards = flyers.DEFAULT_CARDS
+left, right = st.columns(2) if kind == "cards" else (None, st.container())  # no empty column beside the copies
 if kind == "cards":
     cards = left.selectbox(t("flyers.cards"), flyers.CARD_COUNTS, index=flyers.CARD_COUNTS.index(flyers.DEFAULT_CARDS),
                            placeholder=ui.t("ui.choose"), key="flyers_cards")
@@ -53,6 +53,7 @@ copies = right.number_input(t("flyers.copies"), 1, flyers.MAX_COPIES, 1, key="fl
                             help=t("flyers.copies_help", cards=cards))
 st.caption(t("flyers.selected", count=len(chosen), pages=len(chosen) * copies))
 
+result = st.container()  # above the buttons: on a phone the download appears where one tapped, not below the fold
 make_pdf, make_png = st.columns(2)
 fmt = "pdf" if make_pdf.button(t("flyers.make"), type="primary", key="flyers_make", width="stretch") else None
 if mode == "one" and make_png.button(t("flyers.make_png"), key="flyers_make_png", width="stretch"):
@@ -71,15 +72,16 @@ if fmt:
 shown = st.session_state.get("flyers_made")
 if shown and shown[0] == (kind, label, cards, copies):  # a file made for the choices now on screen
     _, made, name = shown
-    st.success(t("flyers.made", count=len(made.locations), pages=made.pages))
+    result = result.container(border=True)
+    result.success(t("flyers.made", count=len(made.locations), pages=made.pages))
     if made.format == "pdf":
-        st.download_button(t("flyers.download_pdf"), made.data, f"{name}.pdf", "application/pdf",
-                           icon=":material/download:", on_click="ignore", key="flyers_download_pdf")
+        result.download_button(t("flyers.download_pdf"), made.data, f"{name}.pdf", "application/pdf",
+                               icon=":material/download:", on_click="ignore", key="flyers_download_pdf")
     else:
         code, png = made.pictures[0]
-        st.download_button(t("flyers.download_png"), png, f"{name}.png", "image/png",
-                           icon=":material/download:", on_click="ignore", key="flyers_download_png")
-        st.image(png, width=360)
+        result.download_button(t("flyers.download_png"), png, f"{name}.png", "image/png",
+                               icon=":material/download:", on_click="ignore", key="flyers_download_png")
+        result.image(png, width=360)
 
 ui_person_cards.section(db, me)  # issue 18: personal cards (一人一码)
 st.subheader(t("flyers.log"))
