@@ -53,6 +53,19 @@ def test_report_formats(demo_path, fmt, check):
     assert result.returncode == 0 and check(result.stdout)
 
 
+
+@pytest.mark.parametrize("command", [["report", "units"], ["report", "outreach"], ["report", "talks"],
+                                     ["report", "outreach-table", "schools", "classes"], ["bulletin", "--out", "x.png"]])
+@pytest.mark.parametrize("day", ["garbage", "2026-02-30", "2026-13-01"])
+def test_a_bad_date_is_a_usage_error_for_every_command(demo_path, command, day):
+    result = run(demo_path, *command, "--date", day)
+    assert result.returncode == 2 and f"not a date: '{day}'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_date_may_be_written_as_people_do(demo_path):
+    iso = json.loads(run(demo_path, "report", "units", "--date", "2026-11-27", "--format", "json").stdout)
+    assert json.loads(run(demo_path, "report", "units", "--date", "2026年11月27日", "--format", "json").stdout) == iso
+
 # ---- the real program: a few smoke tests in a new interpreter ------------------------------------
 
 def test_python_m_campaign_runs_as_a_program(tmp_path):

@@ -137,4 +137,4 @@ def test_the_command_line_lists_the_laggards_with_their_talks(county):
     assert {r["code"]: (r["since"], r["talk_on"]) for r in rows} == {
         code: (since.isoformat(), None if pd.isna(on) else on) for code, since, on in zip(table["code"], table["since"], table["talk_on"])}
     assert [(r["since"], r["talk_on"]) for r in rows if r["code"] == "D3"] == [("2026-11-20", "2026-11-21")]
-    assert run(path, "report", "talks", "--date", "2026-13-01").returncode == 1
+    assert run(path, "report", "talks", "--date", "2026-13-01").returncode == 2  # a usage error, as for every command's --date

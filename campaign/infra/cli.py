@@ -16,10 +16,23 @@ import click
 from campaign.infra import i18n
 from campaign.infra.actors import ADMIN, Actor
 from campaign.infra.errors import CampaignError, RowsRejected
+from campaign.infra.parse import parse_date
 
 pass_root = click.pass_obj
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-DATE = click.option("--date", "day", default=None, help="Day (YYYY-MM-DD); default today.")
+
+
+def _day(ctx, param, value):
+    """A day as YYYY-MM-DD (2026/11/1 and 2026年11月1日 too); a bad one is a usage error, not a traceback."""
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise click.BadParameter(f"not a date: {value!r} (write YYYY-MM-DD)")
+    return day.isoformat()
+
+
+DATE = click.option("--date", "day", default=None, callback=_day, help="Day (YYYY-MM-DD); default today.")
 
 
 def actor() -> Actor:
