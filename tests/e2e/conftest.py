@@ -262,3 +262,30 @@ def grid_rows(page, index=0) -> list[list[str]]:
     grid.locator("[role=gridcell]").first.wait_for(state="attached")  # the grid is drawn on a canvas
     rows = grid.locator("[role=row]")
     return [[c.inner_text() for c in rows.nth(i).locator("[role=gridcell]").all()] for i in range(rows.count())][1:]
+
+
+def save_entries(page, lang: str, changed: int, expected: str, shot_name: str) -> None:
+    """Tap the entry page's Save (above the grid) with `changed` people typed, and read its confirmation.
+
+    A tap the server never got (its websocket reconnecting on a loaded machine) leaves the button saying what is
+    not saved yet and shows no error: it is tapped again, as a user would. Any error fails with the page's text."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    from campaign.infra.i18n import t
+
+    save = page.get_by_test_id("stButton").filter(has_text=t("entry.save", lang)).first
+    expect(save).to_contain_text(t("entry.unsaved", lang, count=changed))
+    saved = page.get_by_test_id("stAlertContentSuccess").first  # at the top, above the grid (and a toast)
+    for _ in range(2):
+        settle(page, start_within_ms=0)  # no run of the page still going
+        save.click()
+        try:
+            saved.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            shot(page, shot_name)
+            assert t("entry.unsaved", lang, count=changed) in save.inner_text(), page.inner_text("body")
+    else:
+        pytest.fail("the save was never confirmed: " + page.inner_text("body"))
+    assert saved.inner_text().strip() == expected

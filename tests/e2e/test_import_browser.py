@@ -88,5 +88,11 @@ def test_admin_imports_a_large_installs_file_through_a_worker_process(server, br
 
 def _workers_of(pid: int) -> list[int]:
     """The app's child processes running the import server (`python -m campaign serve-imports`)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    # a child is listed under the thread that started it (a script thread, or the one starting it at start-up)
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children += (task / "children").read_text().split()
+        except OSError:  # a thread that has just ended
+            pass
     return [int(c) for c in children if b"serve-imports" in Path(f"/proc/{c}/cmdline").read_bytes()]

@@ -7,7 +7,8 @@ import pytest
 
 from campaign.infra import clock
 from campaign.infra.i18n import t
-from tests.e2e.conftest import grid_column, grid_rows, navigate, new_page, page_problems, settle, shot, sign_in, type_in_grid
+from tests.e2e.conftest import (grid_column, grid_rows, navigate, new_page, page_problems, save_entries, settle, shot,
+                                sign_in, type_in_grid)
 
 pytestmark = pytest.mark.e2e
 UNIT = "城厢镇"  # coord_cx's township in the demo county
@@ -71,8 +72,8 @@ def test_a_coordinator_asks_the_administrator_approves_and_the_correction_moves_
     new = int(old or 0) + 7
     type_in_grid(grid, 1, 0, str(new), x=200)  # the column after the names, on a desktop-wide grid
     settle(page)
-    page.get_by_test_id("stButton").filter(has_text=t("entry.save", lang)).first.click()  # above the grid (issue 17)
-    page.get_by_text(t("entry.saved", lang, new=0 if old else 1, corrected=1 if old else 0, unchanged=0)).first.wait_for()
+    save_entries(page, lang, 1, t("entry.saved", lang, new=0 if old else 1, corrected=1 if old else 0, unchanged=0),
+                 f"journey6-unsaved-{lang}")
     shot(page, f"journey6-corrected-{lang}")
 
     navigate(page, "rankings", lang)
