@@ -173,8 +173,16 @@ def loops(db) -> None:
 
 
 def main() -> None:
-    """Every screenshot; `python scripts/screenshots.py loops` makes only issue 20's two documents."""
+    """Every screenshot; `python scripts/screenshots.py loops` makes only issue 20's two documents, `documents` only
+    the bulletin, letter, flyers and cards (neither needs a browser)."""
     OUT.mkdir(parents=True, exist_ok=True)
+    if sys.argv[1:] == ["documents"]:
+        with tempfile.TemporaryDirectory() as folder:
+            db = features.connect(Path(folder) / "campaign.db")
+            demo.load_demo(db, clock.today())
+            documents(db)
+            db.conn.close()
+        return
     only_loops = sys.argv[1:] == ["loops"]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "campaign.db"
