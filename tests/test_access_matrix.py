@@ -46,6 +46,24 @@ def county(db, tmp_path):
     return {"db": db, "ids": ids, "people": people, "actors": actors, "backup": backup_file, "path": tmp_path / "empty.db"}
 
 
+def role_writes(demo, spec, role, *, outside_scope_rows=False) -> None:
+    """One write of the matrix (prepare, call, allowed roles) by one demo role: it changes rows when allowed, else is
+    refused (AccessDenied; or, for an import, every row refused as outside the role's scope) and changes nothing."""
+    prepare, call, allowed = spec
+    argument = prepare(demo)
+    conn, actor = demo["db"].conn, demo["actors"][role]
+    before = conn.total_changes
+    if role in allowed:
+        call(demo, actor, argument)
+        assert conn.total_changes > before
+        return
+    with pytest.raises(CampaignError) as caught:
+        call(demo, actor, argument)
+    assert isinstance(caught.value, AccessDenied) or (outside_scope_rows and isinstance(caught.value, RowsRejected)
+                                                     and {e.code for e in caught.value.errors} == {"row.outside_scope"})
+    assert conn.total_changes == before
+
+
 def fingerprint(db) -> str:
     """Every row of every table but sessions, as one digest."""
     dump = [line for line in db.conn.iterdump() if "INSERT INTO \"sessions\"" not in line]

@@ -6,11 +6,11 @@ import pytest
 
 from campaign.accounts import users
 from campaign.flyers import store as flyers_store
-from campaign.infra.errors import AccessDenied, CampaignError, RowsRejected
+from campaign.infra.errors import AccessDenied
 from campaign.outreach import entries as outreach
 from campaign.supervision import letters
 from campaign.supervision import spot_checks as supervision
-from tests.test_access_matrix import EXTRA_COVERED
+from tests.test_access_matrix import EXTRA_COVERED, role_writes
 
 DEMO = {"admin": "admin", "leader": "leader", "coordinator": "coord_cx", "coordinator_elsewhere": "coord_gaj",
         "grid_worker": "grid_cx"}
@@ -97,19 +97,7 @@ EXTRA_COVERED.update({
 @pytest.mark.parametrize("role", list(DEMO))
 @pytest.mark.parametrize("name", list(WRITES))
 def test_role_against_feature_write(demo, name, role):
-    prepare, call, allowed = WRITES[name]
-    argument = prepare(demo)
-    conn, actor = demo["db"].conn, demo["actors"][role]
-    before = conn.total_changes
-    if role in allowed:
-        call(demo, actor, argument)
-        assert conn.total_changes > before
-    else:
-        with pytest.raises(CampaignError) as caught:
-            call(demo, actor, argument)
-        assert isinstance(caught.value, AccessDenied) or (
-            isinstance(caught.value, RowsRejected) and {e.code for e in caught.value.errors} == {"row.outside_scope"})
-        assert conn.total_changes == before
+    role_writes(demo, WRITES[name], role, outside_scope_rows=True)
 
 
 @pytest.mark.parametrize("role", list(DEMO))

@@ -5,12 +5,12 @@ CampaignError and not one row changed (the connection's total_changes stays put)
 import pytest
 
 from campaign.accounts import users
-from campaign.infra.errors import AccessDenied, CampaignError
+from campaign.infra.errors import AccessDenied
 from campaign.installs import unlocks
 from campaign.infra.tables import Upload
 from campaign.supervision import letters, responsibility, round_report, samples, talks
 from campaign.supervision import spot_checks as supervision
-from tests.test_access_matrix import EXTRA_COVERED
+from tests.test_access_matrix import EXTRA_COVERED, role_writes
 
 DEMO = {"admin": "admin", "leader": "leader", "coordinator": "coord_cx", "coordinator_elsewhere": "coord_gaj",
         "grid_worker": "grid_cx"}
@@ -96,18 +96,7 @@ EXTRA_COVERED.update({"supervision.samples.sample_people", "supervision.round_re
 @pytest.mark.parametrize("role", list(DEMO))
 @pytest.mark.parametrize("name", list(WRITES))
 def test_role_against_issue_20_write(demo, name, role):
-    prepare, call, allowed = WRITES[name]
-    argument = prepare(demo)
-    conn, actor = demo["db"].conn, demo["actors"][role]
-    before = conn.total_changes
-    if role in allowed:
-        call(demo, actor, argument)
-        assert conn.total_changes > before
-    else:
-        with pytest.raises(CampaignError) as caught:
-            call(demo, actor, argument)
-        assert isinstance(caught.value, AccessDenied)
-        assert conn.total_changes == before
+    role_writes(demo, WRITES[name], role)
 
 
 @pytest.mark.parametrize("role", list(DEMO))
