@@ -213,6 +213,24 @@ def test_no_cell_of_the_phone_image_is_cut(demo_db, lang):
                 assert all(draw.textlength(line, font=pil_font(size)) <= limit for line in lines), (key, lines)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_cell_of_the_pdf_is_cut(demo_db, lang):
+    """The A4 PDF shortens a cell wider than its column with …: in the demo county none is (names, marks, figures)."""
+    from campaign.infra.fonts import FAMILY, new_pdf
+
+    made = bulletin.build(demo_db, "2026-11-28")
+    pdf = new_pdf()
+    pdf.set_margins(12, 12, 12)  # as pdf_bytes
+    pdf.add_page()
+    pdf.set_font(FAMILY, size=8.5)
+    for key in made.tables:
+        columns = bulletin_render.TABLES[key]
+        shares = [bulletin_render.PDF_WIDTHS.get(c, 1.0) for c in columns]
+        for values in bulletin_render.display(made, key, lang).itertuples(index=False):
+            for share, value in zip(shares, values):
+                assert pdf.get_string_width(str(value)) <= pdf.epw * share / sum(shares) - 2, (key, value)
+
+
 def test_the_bulletin_gives_rates_as_the_city_ranks_them(demo_db):
     """Two decimals everywhere (the city's bulletin says 54.94%), in the PDF and the phone image's cards."""
     made = bulletin.build(demo_db, "2026-11-28")

@@ -165,7 +165,7 @@ TEXTS = {
                         "Completion counts each person up to their quota; changes since the day before are in percentage points."),
     "bulletin.none": ("无", "None"),
     "bulletin.no_coverage": ("尚未导入人口数据，无法计算", "No population imported yet"),
-    "bulletin.no_report_mark": ("未报", "not reported"),
+    "bulletin.no_report_mark": ("未报", "missing"),
     "bulletin.page_title": ("每日通报", "Daily bulletin"),
     "bulletin.make": ("生成通报", "Make the bulletin"),
     "bulletin.making": ("正在生成通报（约十秒）…", "Making the bulletin (about ten seconds)…"),
