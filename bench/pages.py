@@ -2,6 +2,7 @@
 
     python bench/pages.py                                  # the demo county, every role, 1366 px and 390 px
     python bench/pages.py --city /tmp/city/city.db         # the benchmark city too (built by bench/city.py)
+    python bench/pages.py --city /tmp/city/city.db --city-only
     python bench/pages.py --runs 7 --widths 1366 --roles admin leader
 
 The app runs with `streamlit run app.py` on a free port over a copy of each database (as the browser tests do).
