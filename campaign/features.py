@@ -7,9 +7,15 @@ A feature never imports this module; what it needs of another comes through its 
 feature (campaign.infra first, then the features listed before it) or through a hook.
 """
 
-from campaign import accounts, coverage, flyers, installs, org, outreach, supervision
-from campaign import notify  # issue 19: the work groups
-from campaign import scans  # issue 18
+from campaign.accounts import feature as accounts
+from campaign.coverage import feature as coverage
+from campaign.flyers import feature as flyers
+from campaign.installs import feature as installs
+from campaign.notify import feature as notify  # issue 19: the work groups
+from campaign.org import feature as org
+from campaign.outreach import feature as outreach
+from campaign.scans import feature as scans  # issue 18
+from campaign.supervision import feature as supervision
 from campaign.infra import db as database
 from campaign.infra import hooks, i18n, migrations, schema, settings
 from campaign.infra import texts as infra_texts

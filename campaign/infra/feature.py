@@ -1,5 +1,8 @@
-"""What a feature brings to the campaign. Each feature package declares one `FEATURE` in its __init__;
-campaign.features lists them, in order, and wires each part in. Nothing is found by scanning files."""
+"""What a feature brings to the campaign. Each feature package declares one `FEATURE` in its `feature.py`;
+campaign.features lists them, in order, and wires each part in. Nothing is found by scanning files.
+
+A feature's __init__ holds its docstring and imports nothing: importing any module of the feature runs that
+__init__ first, so whatever it imported (the feature's commands, schema, ...) would lead back to the importer."""
 
 from dataclasses import dataclass, field
 from typing import Callable

@@ -1,16 +1,3 @@
 """Work groups (工作群推送): the daily loop runs itself. Group robots of WeCom, DingTalk and Feishu get the morning
 bulletin, the cut-off reminder, the laggard list when it changes and reminder-letter notices, each once, at the
 set times (the app's scheduler, or `python -m campaign push` from cron)."""
-
-from campaign.infra.feature import Feature
-from campaign.notify import cli, schema, settings, texts
-
-FEATURE = Feature(
-    "notify",
-    depends=("org", "accounts", "installs", "supervision"),
-    migrations=schema.notify,
-    tables=("notify_channels", "notify_subscriptions", "notify_sends"),
-    settings=settings.SETTINGS,
-    texts=texts.TEXTS,
-    commands=cli.COMMANDS,
-)
