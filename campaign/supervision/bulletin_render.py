@@ -439,7 +439,9 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
             lines.append(current.rstrip())
         current = token.lstrip()
         while len(current) > 1 and draw.textlength(current, font=font) > width:  # one word wider than the line
-            cut = next(i for i in range(len(current), 0, -1) if draw.textlength(current[:i], font=font) <= width or i == 1)
+            cut = len(current) - 1
+            while cut > 1 and draw.textlength(current[:cut], font=font) > width:
+                cut -= 1
             lines.append(current[:cut])
             current = current[cut:]
     lines.append(current)
@@ -485,9 +487,10 @@ def png_table_layout(draw, b, key, lang, x, width):
     shares = [PNG_SHARES.get(c, 1.3) for c in columns]
     lefts, limits, at = [], [], x
     for share in shares:
+        column_width = int(width * share / sum(shares))
         lefts.append(at)
-        limits.append(int(width * share / sum(shares)) - 16)
-        at += int(width * share / sum(shares))
+        limits.append(column_width - 16)
+        at += column_width
     header_lines = [_wrap(draw, header(c, lang), pil_font(26), limit) for c, limit in zip(columns, limits)]
     rows = [[_wrap(draw, cell(c, value, lang), pil_font(30), limit) for c, value, limit in zip(columns, row, limits)]
             for row in b.tables[key][columns].itertuples(index=False)]
